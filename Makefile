@@ -1,0 +1,62 @@
+# From Gradient Descent to Adam -- build and test the book.
+#
+#   make book   install what is needed into .venv, then build the HTML book
+#   make test   install what is needed into .venv, then run the whole suite
+#
+# Both create the virtual environment on first use; later runs reuse it.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# The notebooks' stored outputs were computed on a CPU; refreshing them on a
+# GPU machine would store numbers that nbval cannot reproduce on a CPU.
+EXEC_ENV := BOOK_DEVICE=cpu
+NB     ?= $(wildcard chapters/*.md)
+
+.PHONY: install book test execute sync serve lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -c constraints.txt -r requirements.txt
+	$(BIN)/python -m pip install --no-deps -e .
+	touch $@
+
+# Builds from the notebooks' stored outputs; nothing is executed.
+book: install
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is in _build/html/index.html (make serve to browse it)."
+
+# lib's unit tests, notebook checks, the -W book build and nbval, in one run.
+test: install
+	$(BIN)/python -m pytest
+
+# Re-run chapters top to bottom and store their outputs (after an edit).
+# One chapter: make execute NB=chapters/gradient_descent.md
+execute: install
+	@for md in $(NB); do \
+	  echo "executing $$md"; \
+	  $(BIN)/jupytext --sync "$$md" && \
+	  $(EXEC_ENV) $(BIN)/jupyter nbconvert --to notebook --execute \
+	    --inplace --ExecutePreprocessor.timeout=600 "$${md%.md}.ipynb" \
+	    || exit 1; \
+	done
+
+# Bring each .md/.ipynb pair up to date with whichever side is newer.
+sync: install
+	$(BIN)/jupytext --sync $(NB)
+
+serve:
+	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+lock: install
+	@echo "# Every package of a working install, pinned (pip freeze). Regenerate with" > constraints.txt
+	@echo "# 'make lock' after changing requirements.txt." >> constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable \
+	  | sed 's/^torch==\([0-9.]*\)+cpu/torch==\1/' >> constraints.txt
+
+clean:
+	rm -rf _build
