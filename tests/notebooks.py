@@ -1,0 +1,48 @@
+"""Find the book's chapters and read both sides of each jupytext pair."""
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+
+
+def is_notebook_source(md: Path) -> bool:
+    """A chapter source starts with a jupytext header; included snippets
+    (like _gpu_note.md) do not."""
+    return "jupytext:" in md.read_text(encoding="utf-8")[:400]
+
+
+def chapter_sources() -> list[Path]:
+    return sorted(p for p in CHAPTERS.glob("*.md") if is_notebook_source(p))
+
+
+def chapter_notebooks() -> list[Path]:
+    return sorted(CHAPTERS.glob("*.ipynb"))
+
+
+def read_pair(md: Path):
+    return (jupytext.read(md),
+            nbformat.read(md.with_suffix(".ipynb"), as_version=4))
+
+
+def toc_files() -> list[str]:
+    """Every file named in _toc.yml, without extension."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return found

@@ -1,0 +1,49 @@
+"""Build the book exactly as `make book` does, with warnings as errors."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from notebooks import ROOT, toc_files
+
+HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def build_log():
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, cwd=ROOT)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"jupyter-book build failed:\n{log[-5000:]}"
+    return log
+
+
+@pytest.mark.slow
+def test_build_has_no_warnings(build_log):
+    assert "WARNING" not in build_log
+    assert "multiple files found" not in build_log
+
+
+@pytest.mark.slow
+def test_build_does_not_execute_notebooks(build_log):
+    assert "Executing" not in build_log
+
+
+@pytest.mark.slow
+def test_every_toc_page_is_rendered(build_log):
+    for name in toc_files():
+        assert (HTML / f"{name}.html").exists(), f"{name}.html not built"
+
+
+@pytest.mark.slow
+def test_first_chapter_shows_figures_and_math(build_log):
+    page = (HTML / "chapters" / "gradient_descent.html").read_text()
+    assert page.count("<img") >= 3
+    for image in HTML.glob("_images/*.png"):
+        assert image.stat().st_size > 1000
+    assert 'class="math' in page
+    assert "Gradient descent by hand" in page

@@ -1,0 +1,34 @@
+"""The CUDA path of lib. Runs only where a CUDA device is present."""
+
+import pytest
+import torch
+from torch import nn
+
+from lib.device import choose_device, describe_device
+from lib.seeding import seed_everything
+from lib.training import fit
+
+pytestmark = [pytest.mark.gpu, pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="needs a CUDA device")]
+
+
+def test_auto_picks_cuda():
+    assert choose_device("auto").type == "cuda"
+    assert describe_device(torch.device("cuda")).startswith("cuda (")
+
+
+def test_fit_on_cuda_matches_cpu():
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(256, 4, generator=gen)
+    y = X @ torch.tensor([[1.0], [-2.0], [0.5], [3.0]])
+    results = {}
+    for device in ("cpu", "cuda"):
+        seed_everything(0)
+        model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 1))
+        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        history = fit(model, nn.MSELoss(), opt, X, y, num_epochs=5,
+                      batch_size=32, device=device,
+                      generator=torch.Generator().manual_seed(1))
+        assert next(model.parameters()).device.type == device
+        results[device] = history.loss
+    assert results["cuda"] == pytest.approx(results["cpu"], rel=1e-4)

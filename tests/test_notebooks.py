@@ -1,0 +1,87 @@
+"""Every chapter is a .md/.ipynb pair, in sync, with outputs from one clean
+top-to-bottom run. nbval (run on chapters/) then checks that re-executing
+each notebook reproduces those outputs."""
+
+import json
+import re
+
+import pytest
+
+from notebooks import (CHAPTERS, ROOT, chapter_notebooks, chapter_sources,
+                       read_pair, toc_files)
+
+SOURCES = chapter_sources()
+IDS = [p.stem for p in SOURCES]
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def test_there_are_chapters():
+    assert SOURCES, "no chapter sources found in chapters/"
+
+
+def test_every_notebook_has_a_markdown_source():
+    orphans = [nb.name for nb in chapter_notebooks()
+               if not nb.with_suffix(".md").exists()]
+    assert not orphans, f"notebooks without a .md pair: {orphans}"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_pair_is_in_sync(md):
+    assert md.with_suffix(".ipynb").exists(), f"{md.name} has no .ipynb pair"
+    text_nb, stored_nb = read_pair(md)
+    text = [(c.cell_type, c.source.strip()) for c in text_nb.cells]
+    stored = [(c.cell_type, c.source.strip()) for c in stored_nb.cells]
+    assert text == stored, (
+        f"{md.name} and its .ipynb differ: run `make sync` (or "
+        f"`make execute NB={md.relative_to(ROOT)}`)")
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_outputs_come_from_one_clean_run(md):
+    _, nb = read_pair(md)
+    cells = code_cells(nb)
+    counts = [c.execution_count for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), (
+        f"{md.stem}.ipynb was not executed top to bottom in a fresh kernel "
+        f"(execution counts {counts}): run `make execute NB=...`")
+    assert any(c.outputs for c in cells), f"{md.stem}.ipynb has no outputs"
+    errors = [c.source.splitlines()[0] for c in cells
+              if any(o.output_type == "error" for o in c.outputs)
+              and "raises-exception" not in c.metadata.get("tags", [])]
+    assert not errors, f"cells stored with an error: {errors}"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_outputs_show_no_machine_paths(md):
+    _, nb = read_pair(md)
+    text = json.dumps([c.outputs for c in code_cells(nb)])
+    found = re.findall(r"(/root/|/home/\w+|/tmp/|/work/|\.venv/)", text)
+    assert not found, f"stored outputs show paths of this machine: {found}"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_chapter_has_one_title_and_a_label(md):
+    text, _ = read_pair(md)
+    first = text.cells[0].source if text.cells[0].cell_type == "markdown" \
+        else ""
+    assert re.match(r"\(\S+\)=\n# ", first), (
+        f"{md.name} must open with a (label)= target and one # title")
+    titles = [line for c in text.cells if c.cell_type == "markdown"
+              for line in c.source.splitlines() if line.startswith("# ")]
+    assert len(titles) == 1, f"{md.name} has {len(titles)} # titles"
+
+
+def test_toc_and_chapters_agree():
+    listed = {f for f in toc_files() if f.startswith("chapters/")}
+    present = {f"chapters/{p.stem}" for p in SOURCES}
+    assert listed == present, (
+        f"in _toc.yml but missing: {sorted(listed - present)}; "
+        f"chapters not in _toc.yml: {sorted(present - listed)}")
+
+
+def test_snippets_are_not_mistaken_for_chapters():
+    for md in CHAPTERS.glob("_*.md"):
+        assert md not in SOURCES
