@@ -12,7 +12,13 @@ STAMP  := $(VENV)/.installed
 # The notebooks' stored outputs were computed on a CPU; refreshing them on a
 # GPU machine would store numbers that nbval cannot reproduce on a CPU.
 EXEC_ENV := BOOK_DEVICE=cpu
-NB     ?= $(wildcard chapters/*.md)
+NB     ?= $(shell grep -l '^jupytext:' chapters/*.md)
+# No per-cell timestamps (they would change the file on every run), and
+# stream outputs merged with carriage returns applied, as a terminal shows
+# them: a progress bar is stored as its final state.
+EXEC_OPTS := --ExecutePreprocessor.timeout=600 \
+	--ExecutePreprocessor.record_timing=False \
+	--NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]'
 
 .PHONY: install book test execute sync serve lock clean
 
@@ -41,8 +47,7 @@ execute: install
 	  echo "executing $$md"; \
 	  $(BIN)/jupytext --sync "$$md" && \
 	  $(EXEC_ENV) $(BIN)/jupyter nbconvert --to notebook --execute \
-	    --inplace --ExecutePreprocessor.timeout=600 "$${md%.md}.ipynb" \
-	    || exit 1; \
+	    --inplace $(EXEC_OPTS) "$${md%.md}.ipynb" || exit 1; \
 	done
 
 # Bring each .md/.ipynb pair up to date with whichever side is newer.

@@ -18,7 +18,7 @@ from .device import choose_device
 
 # No elapsed time or rate in the bar: its final state is then the same on
 # every run, so notebooks that show it stay comparable by nbval.
-PROGRESS_FORMAT = "{desc}{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{postfix}"
+PROGRESS_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{postfix}"
 
 
 @dataclass
