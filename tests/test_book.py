@@ -47,3 +47,13 @@ def test_first_chapter_shows_figures_and_math(build_log):
         assert image.stat().st_size > 1000
     assert 'class="math' in page
     assert "Gradient descent by hand" in page
+
+
+@pytest.mark.slow
+def test_math_is_served_from_the_site(build_log):
+    page = (HTML / "chapters" / "gradient_descent.html").read_text()
+    assert "_static/mathjax/tex-mml-chtml.js" in page
+    assert "cdn.jsdelivr.net" not in page
+    assert (HTML / "_static" / "mathjax" / "tex-mml-chtml.js").is_file()
+    fonts = HTML / "_static" / "mathjax" / "output" / "chtml" / "fonts"
+    assert any(fonts.rglob("*.woff"))
