@@ -33,7 +33,8 @@ class RMSprop(Optimizer):
     Recurrent Neural Networks" (2013), https://arxiv.org/abs/1308.0850
 
     How this maps to other forms: as in ``torch.optim.RMSprop``, eps is
-    added after the square root (TensorFlow adds it inside), and momentum
+    added after the square root (other libraries and some write-ups put
+    it inside; the two differ only while v is tiny), and momentum
     accumulates the already-scaled step g_t / a_t with no (1 - mu) factor.
     The centered form divides by an estimate of the gradient's standard
     deviation instead of its root mean square.
