@@ -2,12 +2,18 @@
 
 Each piece is taught in a chapter first and imported afterwards:
 
-- ``choose_device``  -- CUDA, then MPS, then CPU (``BOOK_DEVICE`` overrides)
+- ``choose_device``   -- CUDA, then MPS, then CPU (``BOOK_DEVICE`` overrides)
 - ``seed_everything`` -- repeatable random numbers
-- ``fit``            -- a small training loop that returns a ``History``
-- ``plot_curves``    -- loss curves with the book's look
+- ``make_regression`` -- a seeded linear-regression data set
+- ``fit``             -- a small training loop that returns a ``History``
+- ``plot_curves``     -- loss curves with the book's look
+- ``lib.optim``       -- SGD, Adagrad, RMSprop, Adadelta, Adam and AdamW
+  written from scratch, equal to ``torch.optim``
+- ``lib.surfaces``    -- 2-D test functions, optimizer paths, contour plots
 """
 
+from . import optim, surfaces
+from .data import make_regression
 from .device import choose_device, describe_device
 from .plotting import color_for, plot_curves, use_book_style
 from .seeding import seed_everything
@@ -21,7 +27,10 @@ __all__ = [
     "describe_device",
     "evaluate",
     "fit",
+    "make_regression",
+    "optim",
     "plot_curves",
     "seed_everything",
+    "surfaces",
     "use_book_style",
 ]

@@ -15,7 +15,8 @@ HTML = ROOT / "_build" / "html"
 def build_log():
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "-W", "-n", "--keep-going"],
+        [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n",
+         "--keep-going"],
         capture_output=True, text=True, cwd=ROOT)
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"jupyter-book build failed:\n{log[-5000:]}"
