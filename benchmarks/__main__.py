@@ -1,0 +1,81 @@
+"""``python -m benchmarks [--quick] [--only SECTION] [--output PATH]``."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import book, machine, optim, trainer
+
+SECTIONS = {
+    "notebooks": book.run_notebooks,
+    "build": book.run_build,
+    "optim": optim.run,
+    "trainer": trainer.run,
+}
+# Executing notebooks and building the site are slow: one run by default.
+SLOW = {"notebooks", "build"}
+DEFAULT_OUTPUT = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Time the book and lib; print tables and write them, "
+                    "with the machine, to a Markdown file.")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny sizes and one repeat (a smoke test; "
+                             "its numbers mean little)")
+    parser.add_argument("--only", action="append", choices=list(SECTIONS),
+                        metavar="SECTION",
+                        help="run only this section (repeatable): "
+                             + ", ".join(SECTIONS))
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
+                        help="the Markdown results file "
+                             "(default: benchmarks/RESULTS.md)")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="repeats of each measurement (default: 5 for "
+                             "optim and trainer, 1 for notebooks and "
+                             "build; 1 with --quick)")
+    return parser.parse_args(argv)
+
+
+def markdown(info, load_start, load_end, args, sections):
+    lines = ["# Benchmark results", "",
+             "Written by `python -m benchmarks"
+             + (" --quick" if args.quick else "")
+             + "`; do not edit by hand.", "",
+             "## Machine", ""]
+    lines += [f"- {key}: {value}" for key, value in info.items()]
+    lines += [f"- load average (1, 5, 15 min) at start: {load_start}; "
+              f"at end: {load_end}", ""]
+    if args.quick:
+        lines += ["**--quick run: tiny sizes, one repeat; a smoke test, "
+                  "not a measurement.**", ""]
+    return "\n".join(lines) + "\n" + "\n".join(s.markdown()
+                                                for s in sections)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    names = args.only or list(SECTIONS)
+    info = machine.describe()
+    load_start = machine.load_average()
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    print(f"load average at start: {load_start}\n")
+    sections = []
+    for name in names:
+        repeats = args.repeats or (1 if args.quick or name in SLOW else 5)
+        section = SECTIONS[name](quick=args.quick, repeats=repeats)
+        print(section.text() + "\n", flush=True)
+        sections.append(section)
+    load_end = machine.load_average()
+    print(f"load average at end: {load_end}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(markdown(info, load_start, load_end, args,
+                                    sections), encoding="utf-8")
+    print(f"results written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
