@@ -20,7 +20,7 @@ EXEC_OPTS := --ExecutePreprocessor.timeout=600 \
 	--ExecutePreprocessor.record_timing=False \
 	--NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]'
 
-.PHONY: install book test execute sync serve lock clean
+.PHONY: install browser book test execute sync serve lock clean
 
 install: $(STAMP)
 
@@ -31,13 +31,21 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --no-deps -e .
 	touch $@
 
-# Builds from the notebooks' stored outputs; nothing is executed.
+# Builds from the notebooks' stored outputs; nothing is executed. With
+# BOOK_REPOSITORY_URL=https://github.com/OWNER/REPO in the environment the
+# chapters also get Colab/Binder launch buttons (_ext/launch_buttons.py).
 book: install
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html/index.html (make serve to browse it)."
 
-# lib's unit tests, notebook checks, the -W book build and nbval, in one run.
-test: install
+# Chromium for the browser tests: Debian's package, installed with apt-get
+# when no Chromium or Chrome is found (see tests/install_chromium.sh).
+browser:
+	bash tests/install_chromium.sh
+
+# lib's unit tests, notebook checks, the -W book build, the browser tests of
+# the built site and nbval, in one run.
+test: install browser
 	$(BIN)/python -m pytest
 
 # Re-run chapters top to bottom and store their outputs (after an edit).

@@ -8,6 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
+HTML = ROOT / "_build" / "html"
 
 
 def is_notebook_source(md: Path) -> bool:

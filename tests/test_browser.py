@@ -1,0 +1,333 @@
+"""The built book, opened page by page in a real browser, with no network.
+
+The book is built (the session fixture in conftest.py), served from
+_build/html on 127.0.0.1 and opened in headless Chromium driven by
+Playwright. Any request that does not go to that server is blocked and
+counted as a failure, so the checks below also prove that the site works
+offline: MathJax, fonts, scripts, images and animations all come from the
+site itself.
+
+For every page of the table of contents: no console errors or uncaught
+exceptions, no failed, blocked or 4xx/5xx requests, every formula typeset
+by MathJax (no raw TeX left), every image loaded with a non-zero size, a
+working animation player where the chapter has one, and a screenshot in
+_build/screenshots/ (CI keeps them as an artifact). Across pages: the
+sidebar links every chapter in order, the next/previous buttons walk the
+book, the offline search finds a chapter, and each chapter's
+download-as-notebook button serves its .ipynb with outputs.
+
+Chromium comes from the system (Debian's `chromium`, installed by `make
+test` through tests/install_chromium.sh) or from $CHROMIUM. Where none
+exists the tests skip with instructions, except under CI, where they fail.
+"""
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from notebooks import CHAPTERS, HTML, ROOT, toc_files
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is installed by make install")
+
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+# The flags Chromium needs to run headless as root in a sandbox with no
+# network: without the background-networking ones it keeps trying to reach
+# Google's update and sync services.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-dev-shm-usage",
+]
+# Raw TeX that MathJax would have replaced had it run.
+RAW_TEX = ["$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\frac", "\\nabla"]
+
+
+def find_chromium():
+    candidates = [os.environ.get("CHROMIUM", "")]
+    candidates += [shutil.which(name) or "" for name in (
+        "chromium", "chromium-browser", "google-chrome",
+        "google-chrome-stable")]
+    return next((c for c in candidates if c and Path(c).exists()), None)
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = find_chromium()
+    if path is None:
+        message = ("No Chromium found: install Debian's `chromium` package "
+                   "(make test does this with tests/install_chromium.sh) "
+                   "or set CHROMIUM=/path/to/chrome.")
+        if os.environ.get("CI"):
+            pytest.fail(message + " CI must run the browser tests.")
+        pytest.skip(message)
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(build_log):
+    """Serve _build/html on a free port of 127.0.0.1 for the session."""
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page opened in a fresh tab, with everything that went wrong."""
+
+    def __init__(self, browser, base, path):
+        self.base, self.problems = base, []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page.set_default_timeout(30_000)
+        self.page.on("console", self._console)
+        self.page.on("pageerror",
+                     lambda error: self.problems.append(f"uncaught: {error}"))
+        self.page.on("requestfailed", lambda request: self.problems.append(
+            f"request failed: {request.url} ({request.failure})"))
+        self.page.on("response", self._response)
+        self.page.route("**/*", self._only_local)
+        self.response = self.page.goto(base + path, wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _only_local(self, route):
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.problems.append(f"external request blocked: {url}")
+            route.abort()
+
+    def close(self):
+        self.page.close()
+
+
+@pytest.fixture
+def visit(browser, site):
+    opened = []
+
+    def open_page(path):
+        page = Visit(browser, site, path)
+        opened.append(page)
+        return page
+
+    yield open_page
+    for page in opened:
+        page.close()
+
+
+def book_pages():
+    """The home page, then every page of the table of contents, in order."""
+    return ["intro"] + toc_files()
+
+
+def page_path(name):
+    return f"{name}.html"
+
+
+def neighbours(name):
+    pages = book_pages()
+    i = pages.index(name)
+    return (pages[i - 1] if i > 0 else None,
+            pages[i + 1] if i + 1 < len(pages) else None)
+
+
+def chapters_with_animations():
+    """Chapters whose stored outputs hold a matplotlib JS animation."""
+    found = []
+    for path in sorted(CHAPTERS.glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        html = "".join(
+            "".join(output.get("data", {}).get("text/html", ""))
+            for cell in notebook["cells"] if cell["cell_type"] == "code"
+            for output in cell["outputs"])
+        if 'class="animation"' in html:
+            found.append(f"chapters/{path.stem}")
+    return found
+
+
+def wait_for_math(page):
+    """Wait until MathJax has typeset the page; False if it has no math."""
+    if page.locator(".math").count() == 0:
+        return False
+    page.wait_for_function(
+        "() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise")
+    return True
+
+
+PAGE_REPORT = """() => {
+  const main = document.querySelector('main') || document.body;
+  const maths = [...main.querySelectorAll('.math')];
+  const clone = main.cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, mjx-container')
+       .forEach(node => node.remove());
+  const images = [...document.querySelectorAll('img')].map(img => ({
+    src: img.currentSrc.slice(0, 120), complete: img.complete,
+    width: img.naturalWidth, height: img.naturalHeight}));
+  const link = selector => {
+    const a = document.querySelector(selector);
+    return a ? a.href : null;
+  };
+  return {
+    previous: link('a.left-prev'),
+    next: link('a.right-next'),
+    downloads: [...document.querySelectorAll("a[href$='.ipynb']")]
+                 .map(a => a.href),
+    maths: maths.length,
+    untypeset: maths.filter(m => !m.querySelector('mjx-container'))
+                    .map(m => m.textContent.slice(0, 80)),
+    mathErrors: main.querySelectorAll('mjx-merror').length,
+    text: clone.textContent,
+    images: images,
+  };
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", book_pages())
+def test_page_renders_completely_offline(visit, site, name):
+    view = visit(page_path(name))
+    page = view.page
+    assert view.response.ok, f"{name}: HTTP {view.response.status}"
+    has_math = wait_for_math(page)
+    report = page.evaluate(PAGE_REPORT)
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name.replace('/', '__')}.png",
+                    full_page=True)
+
+    assert view.problems == [], f"{name}: " + "\n".join(view.problems)
+    if name.startswith("chapters/"):
+        assert has_math, f"{name}: a chapter without any typeset math?"
+    assert report["untypeset"] == [], f"{name}: formulas left as raw TeX"
+    assert report["mathErrors"] == 0, f"{name}: MathJax reported errors"
+    raw = [tex for tex in RAW_TEX if tex in report["text"]]
+    assert raw == [], f"{name}: raw TeX in the rendered text: {raw}"
+    broken = [img for img in report["images"]
+              if not img["complete"] or img["width"] == 0
+              or img["height"] == 0]
+    assert broken == [], f"{name}: images that did not load: {broken}"
+    if name.startswith("chapters/"):
+        figures = [img for img in report["images"]
+                   if "_images/" in img["src"] or "data:image" in img["src"]]
+        assert figures, f"{name}: a chapter page with no figure"
+        # The download button offers the notebook with its outputs.
+        assert site + f"_sources/{name}.ipynb" in report["downloads"]
+
+    # The previous/next buttons follow the table of contents.
+    before, after = neighbours(name)
+    assert report["previous"] == (before and site + page_path(before))
+    assert report["next"] == (after and site + page_path(after))
+
+
+@pytest.mark.slow
+def test_sidebar_links_every_page_in_book_order(visit, site):
+    page = visit(page_path("intro")).page
+    links = page.eval_on_selector_all(
+        "nav.bd-docs-nav a.reference.internal",
+        "links => links.map(a => [a.href, a.textContent.trim()])")
+    linked = [href.removeprefix(site).split("#")[0].removesuffix(".html")
+              for href, _ in links]
+    assert linked == book_pages()
+
+    # Chapters are numbered 1, 2, ... straight through the parts.
+    chapters = [text for (href, text), name in zip(links, linked)
+                if name.startswith("chapters/")]
+    numbers = [text.split(".")[0] for text in chapters]
+    assert numbers == [str(n) for n in range(1, len(chapters) + 1)], chapters
+    parts = page.eval_on_selector_all(
+        "nav.bd-docs-nav p.caption",
+        "captions => captions.map(c => c.textContent.trim())")
+    numbered = [p for p in parts if p.startswith("Part ")]
+    assert [p.split(":")[0] for p in numbered] == [
+        "Part I", "Part II", "Part III", "Part IV"], parts
+
+
+@pytest.mark.slow
+def test_next_button_leads_to_the_first_chapter(visit, site):
+    # Every page's buttons are checked above by address; this clicks one.
+    page = visit(page_path("intro")).page
+    page.locator("a.right-next").click()
+    page.wait_for_load_state("load")
+    assert page.url == site + page_path(toc_files()[0])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", chapters_with_animations())
+def test_animation_plays(visit, name):
+    view = visit(page_path(name))
+    page = view.page
+    player = page.locator("div.animation").first
+    frame = player.locator("img").first
+    slider = player.locator("input.anim-slider")
+    assert frame.evaluate("img => img.naturalWidth") > 0, "no first frame"
+    first = frame.get_attribute("src")
+    assert int(slider.get_attribute("max")) > 1, "a one-frame animation"
+    player.locator("button[title='Next frame']").click()
+    assert slider.input_value() == "1"
+    assert frame.get_attribute("src") != first, "'next frame' changed nothing"
+    assert view.problems == []
+
+
+def test_some_chapter_has_an_animation():
+    # Keeps test_animation_plays from passing by having nothing to check.
+    assert chapters_with_animations()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query, chapter", [
+    ("Nesterov", "chapters/momentum"),
+    ("bias correction", "chapters/adam"),
+])
+def test_search_works_offline(visit, site, query, chapter):
+    view = visit(f"search.html?q={query.replace(' ', '+')}")
+    page = view.page
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for()
+    found = [href.removeprefix(site).split(".html")[0]
+             for href in results.evaluate_all("links => links.map(a => a.href)")]
+    assert chapter in found, f"searching {query!r} found {found}"
+    assert view.problems == []
+
+
+@pytest.mark.slow
+def test_downloaded_notebooks_carry_their_outputs(site):
+    chapters = [name for name in toc_files() if name.startswith("chapters/")]
+    for name in chapters:
+        with urllib.request.urlopen(site + f"_sources/{name}.ipynb") as reply:
+            notebook = json.load(reply)
+        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        assert code and any(cell["outputs"] for cell in code), name
