@@ -9,7 +9,8 @@ site itself.
 
 For every page of the table of contents: no console errors or uncaught
 exceptions, no failed, blocked or 4xx/5xx requests, every formula typeset
-by MathJax (no raw TeX left), every image loaded with a non-zero size, a
+by MathJax (no raw TeX left), every image loaded with a non-zero size, no
+code cell wider than the text column on a 1280px-wide screen, a
 working animation player where the chapter has one, and a screenshot in
 _build/screenshots/ (CI keeps them as an artifact). Across pages: the
 sidebar links every chapter in order, the next/previous buttons walk the
@@ -31,11 +32,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from notebooks import CHAPTERS, HTML, ROOT, toc_files
-
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is installed by make install")
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 # The flags Chromium needs to run headless as root in a sandbox with no
@@ -90,7 +89,7 @@ def site(build_log):
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    with playwright_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
@@ -206,6 +205,9 @@ PAGE_REPORT = """() => {
     next: link('a.right-next'),
     downloads: [...document.querySelectorAll("a[href$='.ipynb']")]
                  .map(a => a.href),
+    scrolling: [...main.querySelectorAll('div.cell_input pre')]
+                 .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+                 .map(pre => pre.textContent.split('\\n')[0]),
     maths: maths.length,
     untypeset: maths.filter(m => !m.querySelector('mjx-container'))
                     .map(m => m.textContent.slice(0, 80)),
@@ -246,6 +248,9 @@ def test_page_renders_completely_offline(visit, site, name):
         assert figures, f"{name}: a chapter page with no figure"
         # The download button offers the notebook with its outputs.
         assert site + f"_sources/{name}.ipynb" in report["downloads"]
+
+    # The code (80 columns at most) fits the column on a 1280px screen.
+    assert report["scrolling"] == [], f"{name}: code scrolls sideways"
 
     # The previous/next buttons follow the table of contents.
     before, after = neighbours(name)

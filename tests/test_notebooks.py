@@ -63,6 +63,15 @@ def test_outputs_show_no_machine_paths(md):
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_code_fits_in_80_columns(md):
+    # The rendered book shows 80 columns without a sideways scroll bar
+    # (_static/book.css, checked in test_browser.py); longer lines scroll.
+    long = [line for cell in code_cells(read_pair(md)[1])
+            for line in cell.source.splitlines() if len(line) > 80]
+    assert long == [], f"lines over 80 characters: {long}"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
 def test_chapter_has_one_title_and_a_label(md):
     text, _ = read_pair(md)
     first = text.cells[0].source if text.cells[0].cell_type == "markdown" \
