@@ -29,14 +29,17 @@ CELL_TIMEOUT = 600
 # the kernel start and the timing in a few seconds.
 QUICK_CELL = "sum(range(10))"
 
+SNAPSHOT_NOTE = ("Run on a copy of the committed files (`git archive HEAD`), "
+                 "so uncommitted edits are not measured; the kernels import "
+                 "lib from the environment (the working tree).")
+
 
 def snapshot(folder):
-    """Extract the committed tree into ``folder``; return the commit."""
+    """Extract the committed files into ``folder``."""
     archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT,
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive,
                    check=True)
-    return folder
 
 
 def chapter_names(book):
@@ -74,44 +77,54 @@ def execute(path):
                 slowest=max(cells, default=(0.0, -1)))
 
 
+def quick_notebook(folder):
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(QUICK_CELL)],
+        metadata={"kernelspec": {"name": "python3", "language": "python",
+                                 "display_name": "Python 3"}})
+    path = folder / "quick.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def time_notebook(path, repeats):
+    """Median timings of ``repeats`` runs; None if the notebook fails."""
+    try:
+        runs = [execute(path) for _ in range(repeats)]
+    except Exception as error:  # report it and go on with the others
+        print(f"  {path.name} failed: {str(error)[-1000:]}",
+              file=sys.stderr)
+        return None
+    return dict(wall=statistics.median(r["wall"] for r in runs),
+                cells=statistics.median(r["cells"] for r in runs),
+                slowest=runs[0]["slowest"])
+
+
 def run_notebooks(quick=False, repeats=1):
     section = Section(
         "notebooks", "Executing the notebooks (CPU, BOOK_DEVICE=cpu)",
         ["notebook", "wall s", "cells s", "slowest cell", "status"])
+    walls = []
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp)
         if quick:
-            nb = nbformat.v4.new_notebook(
-                cells=[nbformat.v4.new_code_cell(QUICK_CELL)],
-                metadata={"kernelspec": {"name": "python3",
-                                         "display_name": "Python 3",
-                                         "language": "python"}})
-            nbformat.write(nb, book / "quick.ipynb")
-            names, paths = ["quick (one trivial cell)"], [book / "quick.ipynb"]
+            names = ["quick (one trivial cell)"]
+            paths = [quick_notebook(book)]
         else:
             snapshot(book)
             names = chapter_names(book)
             paths = [book / f"{name}.ipynb" for name in names]
-        walls = []
         for name, path in zip(names, paths):
-            runs = []
-            for _ in range(repeats):
-                try:
-                    runs.append(execute(path))
-                except Exception as error:  # report it, time the rest
-                    runs = [None]
-                    failure = f"failed: {type(error).__name__}"
-                    break
-            if runs[0] is None:
-                section.rows.append([name, "", "", "", failure])
+            timing = time_notebook(path, repeats)
+            if timing is None:
+                section.rows.append([name, "", "", "", "FAILED"])
                 continue
-            wall = statistics.median(r["wall"] for r in runs)
-            cells = statistics.median(r["cells"] for r in runs)
-            seconds, index = runs[0]["slowest"]
-            walls.append((wall, name))
-            section.rows.append([name, f"{wall:.1f}", f"{cells:.1f}",
+            seconds, index = timing["slowest"]
+            walls.append((timing["wall"], name))
+            section.rows.append([name, f"{timing['wall']:.1f}",
+                                 f"{timing['cells']:.1f}",
                                  f"#{index}: {seconds:.1f} s", "ok"])
-            print(f"  {name}: {wall:.1f} s", file=sys.stderr)
+            print(f"  {name}: {timing['wall']:.1f} s", file=sys.stderr)
     total = sum(wall for wall, _ in walls)
     section.rows.append(["whole book (sum)", f"{total:.1f}", "", "", ""])
     failed = len(walls) < len(names)
@@ -132,6 +145,7 @@ def run_notebooks(quick=False, repeats=1):
         f"Median of {repeats} run(s) per notebook (the default is one: "
         "executing the book is slow). The whole book is the sum of the "
         "notebooks' wall times.",
+        SNAPSHOT_NOTE,
     ]
     if quick:
         section.notes.append(
@@ -170,7 +184,10 @@ def run_build(quick=False, repeats=1):
             for kind in times:  # the same output folder twice
                 seconds, code, log = build(book, output)
                 times[kind].append(seconds)
-                if code != 0:
+                html = output / "_build" / "html"
+                pages = [html / f"{name}.html" for name in ["index"]
+                         + chapter_names(book)]
+                if code != 0 or not all(p.exists() for p in pages):
                     failed.add(kind)
     unchanged = "0 added, 0 changed, 0 removed" in log
     for kind, seconds in times.items():
@@ -180,6 +197,7 @@ def run_build(quick=False, repeats=1):
         "The command of `make book` (`jupyter-book build . -W -n "
         "--keep-going`) with `--path-output` in a temporary folder; the "
         "build renders stored outputs and executes nothing.",
+        SNAPSHOT_NOTE,
         f"Median of {repeats} pair(s) of builds. In the second build "
         "Sphinx " + ("found no source changed" if unchanged else
                      "did not report '0 added, 0 changed, 0 removed'")

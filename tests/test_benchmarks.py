@@ -8,8 +8,9 @@ runs, prints its table and reaches the results file.
 
 import subprocess
 import sys
+from pathlib import Path
 
-from notebooks import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 TITLES = ["Executing the notebooks", "Building the site",
           "Optimizer step", "Trainer"]
