@@ -98,7 +98,23 @@ def bare_loop(model, loss_fn, optimizer, X, y, *, batch_size, shuffle,
     return epoch
 
 
+def loader_only(model, loss_fn, optimizer, X, y, *, batch_size, shuffle,
+                device, generator):
+    """Not a training loop: the reader's DataLoader alone, batches moved
+    to the device and nothing else, to show what the loader costs."""
+    loader = DataLoader(TensorDataset(X, y), batch_size=batch_size,
+                        shuffle=shuffle, generator=generator)
+
+    def epoch():
+        for X_batch, y_batch in loader:
+            X_batch, y_batch = X_batch.to(device), y_batch.to(device)
+        return []
+
+    return epoch
+
+
 LOOPS = {"lib": lib_loop, "reader": reader_loop, "bare": bare_loop}
+TIMED = dict(LOOPS, loader=loader_only)
 
 
 def regression_case(num_samples, batch_size):
@@ -133,7 +149,7 @@ def train_in_turn(case, num_epochs, shuffle, device):
     """Train with every loop, one epoch each in turn. Returns each loop's
     epoch times, step losses and final weights."""
     models, epochs = {}, {}
-    for name, make_loop in LOOPS.items():
+    for name, make_loop in TIMED.items():
         models[name] = copy.deepcopy(case["model"])
         epochs[name] = make_loop(
             models[name], case["loss_fn"],
@@ -141,9 +157,9 @@ def train_in_turn(case, num_epochs, shuffle, device):
             case["X"], case["y"], batch_size=case["batch_size"],
             shuffle=shuffle, device=device,
             generator=torch.Generator().manual_seed(SEED))
-    times = {name: [] for name in LOOPS}
-    losses = {name: [] for name in LOOPS}
-    order = list(LOOPS)
+    times = {name: [] for name in TIMED}
+    losses = {name: [] for name in TIMED}
+    order = list(TIMED)
     for _ in range(num_epochs):
         for name in order:
             if device.type == "cuda":
@@ -171,11 +187,11 @@ def gap(losses, weights, ref_losses, ref_weights):
 
 def compare(case, num_epochs, shuffle, device, repeats):
     """Median epoch time of each loop, and how far each is from lib."""
-    times = {name: [] for name in LOOPS}
+    times = {name: [] for name in TIMED}
     for _ in range(repeats):
         run_times, losses, weights = train_in_turn(case, num_epochs,
                                                    shuffle, device)
-        for name in LOOPS:
+        for name in TIMED:
             times[name] += run_times[name][1:]  # the first is a warm-up
     gaps = {name: gap(losses[name], weights[name], losses["lib"],
                       weights["lib"]) for name in LOOPS}
@@ -208,7 +224,7 @@ def run(quick=False, repeats=5):
         "trainer", "Trainer: lib.fit vs a DataLoader loop with .item() "
         "every step",
         ["case", "device", "shuffle", "steps/epoch", "lib ms", "reader ms",
-         "bare ms", "reader/lib", "reader/bare", "final loss lib / reader",
+         "bare ms", "loader ms", "reader/lib", "reader/bare", "final loss lib / reader",
          "same work"])
     speedups = []
     for make_case, batch_size in CASES:
@@ -226,7 +242,7 @@ def run(quick=False, repeats=5):
                     case["name"], device.type, "yes" if shuffle else "no",
                     str(result["steps"]), f"{ms['lib']:.2f}",
                     f"{ms['reader']:.2f}", f"{ms['bare']:.2f}",
-                    f"{speedup:.2f}", f"{bound:.2f}",
+                    f"{ms['loader']:.2f}", f"{speedup:.2f}", f"{bound:.2f}",
                     f"{result['final']['lib']:.4g} / "
                     f"{result['final']['reader']:.4g}",
                     describe_work(result["gaps"], shuffle)])
@@ -242,7 +258,8 @@ def run(quick=False, repeats=5):
         "warm-up and not counted), the three loops taking their epochs in "
         "turn. reader = the DataLoader loop; bare = the training steps "
         "alone on views of the data, so reader/bare is the most any loop "
-        "could gain over the reader's.",
+        "could gain over the reader's; loader = iterating the reader's "
+        "DataLoader with no training at all.",
         "lib.fit is called once per epoch (num_epochs=1), so its argument "
         "checks are paid every epoch, not once.",
         "same work: 'identical' means every step's loss and the final "
