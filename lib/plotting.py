@@ -28,7 +28,9 @@ OPTIMIZER_COLORS = {
     "AdaGrad": "#55a868",
     "RMSProp": "#937860",
     "Adadelta": "#da8bc3",
-    "Adam": "#8c8c8c",
+    # Near-black: the contour lines of lib.surfaces are grey, and Adam's
+    # path must stand out on them.
+    "Adam": "#222222",
     "AdamW": "#ccb974",
 }
 
