@@ -47,7 +47,14 @@ def markdown(info, load_start, load_end, args, sections):
              "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in info.items()]
     lines += [f"- load average (1, 5, 15 min) at start: {load_start}; "
-              f"at end: {load_end}", ""]
+              f"at end: {load_end}", "",
+              "The load average counts every running process, this "
+              "benchmark's own included once it runs (one to two busy "
+              "cores); "
+              "a figure well above that means other work shared the "
+              "machine and the times are less reliable. Ratios are "
+              "measured side by side, which makes them steadier than the "
+              "times.", ""]
     if args.quick:
         lines += ["**--quick run: tiny sizes, one repeat; a smoke test, "
                   "not a measurement.**", ""]
@@ -65,7 +72,10 @@ def main(argv=None):
     sections = []
     for name in names:
         repeats = args.repeats or (1 if args.quick or name in SLOW else 5)
+        load = machine.load_average()
         section = SECTIONS[name](quick=args.quick, repeats=repeats)
+        section.notes.append(f"Load average when this section started: "
+                             f"{load}.")
         print(section.text() + "\n", flush=True)
         sections.append(section)
     load_end = machine.load_average()

@@ -24,6 +24,22 @@ def _first_value(path, key):
     return "unknown"
 
 
+def caches() -> str:
+    """The first CPU's caches, e.g. 'L1d 32K, L1i 32K, L2 512K, L3 32768K'."""
+    found = []
+    folder = Path("/sys/devices/system/cpu/cpu0/cache")
+    for index in sorted(folder.glob("index*")):
+        try:
+            level = (index / "level").read_text().strip()
+            kind = (index / "type").read_text().strip()
+            size = (index / "size").read_text().strip()
+        except OSError:
+            continue
+        suffix = {"Data": "d", "Instruction": "i"}.get(kind, "")
+        found.append(f"L{level}{suffix} {size}")
+    return ", ".join(found) or "unknown"
+
+
 def load_average() -> str:
     """The 1, 5 and 15 minute load averages, as /proc/loadavg gives them."""
     try:
@@ -50,6 +66,7 @@ def describe() -> dict[str, str]:
     return {
         "CPU": _first_value("/proc/cpuinfo", "model name"),
         "cores": str(os.cpu_count()),
+        "caches (cpu0)": caches(),
         "memory": memory,
         "OS": platform.platform(),
         "Python": platform.python_version(),

@@ -224,8 +224,8 @@ def run(quick=False, repeats=5):
         "trainer", "Trainer: lib.fit vs a DataLoader loop with .item() "
         "every step",
         ["case", "device", "shuffle", "steps/epoch", "lib ms", "reader ms",
-         "bare ms", "loader ms", "reader/lib", "reader/bare", "final loss lib / reader",
-         "same work"])
+         "bare ms", "loader ms", "reader/lib", "reader/bare",
+         "final loss lib / reader", "same work"])
     speedups = []
     for make_case, batch_size in CASES:
         torch.manual_seed(SEED)  # the initial weights
