@@ -50,8 +50,11 @@ def load_average() -> str:
 
 def git_commit() -> str:
     def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True,
-                              text=True).stdout.strip()
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, text=True,
+                                  capture_output=True).stdout.strip()
+        except OSError:  # no git on this machine
+            return ""
 
     commit = git("rev-parse", "--short=12", "HEAD") or "unknown"
     if git("status", "--porcelain", "--untracked-files=no"):
