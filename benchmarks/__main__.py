@@ -32,18 +32,23 @@ def parse_args(argv):
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
                         help="the Markdown results file "
                              "(default: benchmarks/RESULTS.md)")
-    parser.add_argument("--repeats", type=int, default=None,
+    parser.add_argument("--repeats", type=positive_int, default=None,
                         help="repeats of each measurement (default: 5 for "
                              "optim and trainer, 1 for notebooks and "
                              "build; 1 with --quick)")
     return parser.parse_args(argv)
 
 
-def markdown(info, load_start, load_end, args, sections):
+def positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def markdown(command, info, load_start, load_end, args, sections):
     lines = ["# Benchmark results", "",
-             "Written by `python -m benchmarks"
-             + (" --quick" if args.quick else "")
-             + "`; do not edit by hand.", "",
+             f"Written by `{command}`; do not edit by hand.", "",
              "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in info.items()]
     lines += [f"- load average (1, 5, 15 min) at start: {load_start}; "
@@ -63,6 +68,7 @@ def markdown(info, load_start, load_end, args, sections):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     names = args.only or list(SECTIONS)
     info = machine.describe()
@@ -81,8 +87,9 @@ def main(argv=None):
     load_end = machine.load_average()
     print(f"load average at end: {load_end}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(markdown(info, load_start, load_end, args,
-                                    sections), encoding="utf-8")
+    command = " ".join(["python -m benchmarks", *argv])
+    args.output.write_text(markdown(command, info, load_start, load_end,
+                                    args, sections), encoding="utf-8")
     print(f"results written to {args.output}")
     return 0
 
