@@ -20,7 +20,7 @@ EXEC_OPTS := --ExecutePreprocessor.timeout=600 \
 	--ExecutePreprocessor.record_timing=False \
 	--NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]'
 
-.PHONY: install browser book test execute sync serve lock clean
+.PHONY: install browser book test bench execute sync serve lock clean
 
 install: $(STAMP)
 
@@ -47,6 +47,12 @@ browser:
 # the built site and nbval, in one run.
 test: install browser
 	$(BIN)/python -m pytest
+
+# Time the notebooks, the site build, lib.optim and lib.fit; print tables and
+# write benchmarks/RESULTS.md (about 5 minutes; make test runs only a quick
+# smoke test of it). Run it on an otherwise idle machine.
+bench: install
+	$(BIN)/python -m benchmarks
 
 # Re-run chapters top to bottom and store their outputs (after an edit).
 # One chapter: make execute NB=chapters/gradient_descent.md
