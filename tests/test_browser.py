@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from notebooks import CHAPTERS, HTML, ROOT, toc_files
+from notebooks import HTML, ROOT, chapter_notebooks, toc_files
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 # The flags Chromium needs to run headless as root in a sandbox with no
@@ -166,7 +166,7 @@ def neighbours(name):
 def chapters_with_animations():
     """Chapters whose stored outputs hold a matplotlib JS animation."""
     found = []
-    for path in sorted(CHAPTERS.glob("*.ipynb")):
+    for path in chapter_notebooks():
         notebook = json.loads(path.read_text(encoding="utf-8"))
         html = "".join(
             "".join(output.get("data", {}).get("text/html", ""))
