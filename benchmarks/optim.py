@@ -1,10 +1,12 @@
 """Time of one optimizer step: ``lib.optim`` against ``torch.optim``.
 
 Every variant gets its own copy of one MLP of about a million parameters
-and the same fixed gradients, and the variants take their steps in turn
-(the order flips every step), so a burst of load on a noisy machine slows
-them all alike. A step's time is the median over the steps of a repeat;
-the table shows the median over repeats.
+and the same fixed gradients, and the variants take their steps in turn,
+so a burst of load on a noisy machine slows them all alike. The order
+rotates by one every step, so no variant ever takes two steps in a row
+(a second step would find its own data still in the cache) and each takes
+every place in the order in turn. A step's time is the median over the
+steps of a repeat; the table shows the median over repeats.
 
 On a CPU, ``torch.optim``'s default is its plain per-tensor loop
 (``foreach`` and ``fused`` are chosen by default only for CUDA-like
@@ -84,7 +86,7 @@ def time_in_turn(optimizers, num_steps):
             start = time.perf_counter()
             optimizers[variant].step()
             times[variant].append(time.perf_counter() - start)
-        order.reverse()
+        order = order[1:] + order[:1]  # never the same variant twice
     return {variant: statistics.median(t) for variant, t in times.items()}
 
 
