@@ -15,10 +15,11 @@ data, batch size and number of epochs:
 
 The loops advance one epoch at a time, in turn (``lib.fit`` is called with
 ``num_epochs=1``, as chapter 'lr_schedules' does), so a burst of load on a
-busy machine hits all three alike; times are medians over epochs. Without
-shuffling all three see the same batches in the same order, and the
-benchmark checks that they do the same arithmetic: equal losses at every
-step and equal final weights.
+busy machine hits all three alike. The order rotates by one every epoch,
+so no loop ever runs two epochs back to back. Times are medians over
+epochs. Without shuffling all three see the same batches in the same
+order, and the benchmark checks that they do the same arithmetic: equal
+losses at every step and equal final weights.
 """
 
 import copy
@@ -169,7 +170,7 @@ def train_in_turn(case, num_epochs, shuffle, device):
             if device.type == "cuda":
                 torch.cuda.synchronize()
             times[name].append(time.perf_counter() - start)
-        order.reverse()
+        order = order[1:] + order[:1]  # never the same loop twice
     weights = {name: [p.detach().cpu() for p in model.parameters()]
                for name, model in models.items()}
     return times, losses, weights
