@@ -91,7 +91,11 @@ def main(argv=None):
     args.output.write_text(markdown(command, info, load_start, load_end,
                                     args, sections), encoding="utf-8")
     print(f"results written to {args.output}")
-    return 0
+    failures = [f"{s.name}: {failure}" for s in sections
+                for failure in s.failures]
+    for failure in failures:
+        print(f"FAILED {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

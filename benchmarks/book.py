@@ -104,7 +104,7 @@ def run_notebooks(quick=False, repeats=1):
     section = Section(
         "notebooks", "Executing the notebooks (CPU, BOOK_DEVICE=cpu)",
         ["notebook", "wall s", "cells s", "slowest cell", "status"])
-    walls = []
+    walls, failed = [], []
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp)
         if quick:
@@ -118,6 +118,7 @@ def run_notebooks(quick=False, repeats=1):
             timing = time_notebook(path, repeats)
             if timing is None:
                 section.rows.append([name, "", "", "", "FAILED"])
+                failed.append(name)
                 continue
             seconds, index = timing["slowest"]
             walls.append((timing["wall"], name))
@@ -127,7 +128,8 @@ def run_notebooks(quick=False, repeats=1):
             print(f"  {name}: {timing['wall']:.1f} s", file=sys.stderr)
     total = sum(wall for wall, _ in walls)
     section.rows.append(["whole book (sum)", f"{total:.1f}", "", "", ""])
-    failed = len(walls) < len(names)
+    section.failures += [f"{name} raised an error or timed out (printed "
+                         "on stderr)" for name in failed]
     slowest = max(walls, default=(0.0, "none"))
     section.goals += [
         Goal(f"whole book under {GOAL_BOOK_SECONDS} s",
@@ -189,7 +191,12 @@ def run_build(quick=False, repeats=1):
                          + chapter_names(book)]
                 if code != 0 or not all(p.exists() for p in pages):
                     failed.add(kind)
+                    print(f"  {kind} failed:\n{log[-3000:]}",
+                          file=sys.stderr)
     unchanged = "0 added, 0 changed, 0 removed" in log
+    section.failures += [f"{kind}: jupyter-book failed or left out a "
+                         "chapter's page (its log is on stderr)"
+                         for kind in times if kind in failed]
     for kind, seconds in times.items():
         section.rows.append([kind, f"{statistics.median(seconds):.1f}",
                              "FAILED" if kind in failed else "ok"])

@@ -24,6 +24,9 @@ class Section:
     rows: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
+    # What went wrong (a notebook that raised, loops that did different
+    # work); any failure makes the benchmark command exit non-zero.
+    failures: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         table = [self.columns] + self.rows
@@ -37,6 +40,7 @@ class Section:
                 lines.append("  ".join("-" * width for width in widths))
         lines += [f"goal {goal.verdict}: {goal.text} ({goal.detail})"
                   for goal in self.goals]
+        lines += [f"FAILED: {failure}" for failure in self.failures]
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -49,5 +53,6 @@ class Section:
             lines.append("")
         lines += [f"- Goal **{goal.verdict}**: {goal.text} ({goal.detail})"
                   for goal in self.goals]
+        lines += [f"- **FAILED**: {failure}" for failure in self.failures]
         lines += [f"- {note}" for note in self.notes]
         return "\n".join(lines).rstrip() + "\n"

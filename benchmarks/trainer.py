@@ -18,8 +18,8 @@ The loops advance one epoch at a time, in turn (``lib.fit`` is called with
 busy machine hits all three alike. The order rotates by one every epoch,
 so no loop ever runs two epochs back to back. Times are medians over
 epochs. Without shuffling all three see the same batches in the same
-order, and the benchmark checks that they do the same arithmetic: equal
-losses at every step and equal final weights.
+order, and the benchmark checks that they do the same arithmetic (equal
+losses at every step and equal final weights); if not, it fails.
 """
 
 import copy
@@ -253,16 +253,21 @@ def run(quick=False, repeats=5):
                 ms = result["ms"]
                 speedup = ms["reader"] / ms["lib"]
                 bound = ms["reader"] / ms["bare"]
-                speedups.append((speedup, f"{case['name']} on "
-                                 f"{device.type}, shuffle={shuffle}", ms))
+                where = f"{case['name']} on {device.type}, shuffle={shuffle}"
+                speedups.append((speedup, where, ms))
+                work = describe_work(result["gaps"], shuffle)
+                # Without shuffling, any difference is a bug in a loop.
+                if not shuffle and max(result["gaps"].values()) != 0:
+                    section.failures.append(
+                        f"{where}: lib, reader and bare should be bit-for-"
+                        f"bit identical without shuffling, but {work}")
                 section.rows.append([
                     case["name"], device.type, "yes" if shuffle else "no",
                     str(result["steps"]), f"{ms['lib']:.2f}",
                     f"{ms['reader']:.2f}", f"{ms['bare']:.2f}",
                     f"{ms['loader']:.2f}", f"{speedup:.2f}", f"{bound:.2f}",
                     f"{result['final']['lib']:.4g} / "
-                    f"{result['final']['reader']:.4g}",
-                    describe_work(result["gaps"], shuffle)])
+                    f"{result['final']['reader']:.4g}", work])
     speedup, name, ms = min(speedups, key=lambda row: row[0])
     section.goals.append(Goal(
         f"lib.fit at least {GOAL_SPEEDUP:g}x faster on small data",
@@ -270,7 +275,8 @@ def run(quick=False, repeats=5):
     section.notes += [
         f"{num_samples} samples, {num_epochs} epochs, {repeats} repeat(s); "
         "ms = median time of one epoch (the first epoch of each run is a "
-        "warm-up and not counted), the loops taking their epochs in turn. "
+        "warm-up and not counted), the loops taking their epochs in turn, "
+        "the order rotating every epoch. "
         "reader = the DataLoader loop; bare = the training steps "
         "alone on views of the data, so reader/bare is the most any loop "
         "could gain over the reader's; loader = iterating the reader's "
@@ -278,7 +284,8 @@ def run(quick=False, repeats=5):
         "lib.fit is called once per epoch (num_epochs=1), so its argument "
         "checks are paid every epoch, not once.",
         "same work: 'identical' means every step's loss and the final "
-        "weights are bit-for-bit equal. With shuffling, lib and bare draw "
+        "weights are bit-for-bit equal; without shuffling all three loops "
+        "must be, or the benchmark fails. With shuffling, lib and bare draw "
         "the same order from the same seeded generator and the "
         "DataLoader draws its own; the final losses (mean of the last "
         "epoch's step losses) show that it reaches the same place.",
