@@ -42,12 +42,21 @@ def snapshot(folder):
                    check=True)
 
 
+def toc_files(node):
+    """Every file named in a ``_toc.yml`` tree, in order, at any depth
+    (parts, chapters, sections), as tests/notebooks.py lists them."""
+    if isinstance(node, dict):
+        own = [node["file"]] if "file" in node else []
+        return own + toc_files(list(node.values()))
+    if isinstance(node, list):
+        return [name for item in node for name in toc_files(item)]
+    return []
+
+
 def chapter_names(book):
     """The chapters in ``_toc.yml`` order, e.g. 'chapters/ewa'."""
     toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
-    return [entry["file"] for part in toc["parts"]
-            for entry in part["chapters"]
-            if entry["file"].startswith("chapters/")]
+    return [name for name in toc_files(toc) if name.startswith("chapters/")]
 
 
 def _cell_seconds(cell):
