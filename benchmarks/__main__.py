@@ -29,14 +29,20 @@ def parse_args(argv):
                         metavar="SECTION",
                         help="run only this section (repeatable): "
                              + ", ".join(SECTIONS))
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
-                        help="the Markdown results file "
-                             "(default: benchmarks/RESULTS.md)")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="the Markdown results file (default: "
+                             "benchmarks/RESULTS.md; required with --only)")
     parser.add_argument("--repeats", type=positive_int, default=None,
                         help="repeats of each measurement (default: 5 for "
                              "optim and trainer, 1 for notebooks and "
                              "build; 1 with --quick)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.only and args.output is None:
+        # The default file holds every section; one must not replace it.
+        parser.error("--only needs --output PATH: the default, "
+                     "benchmarks/RESULTS.md, keeps the results of every "
+                     "section")
+    return args
 
 
 def positive_int(text):
@@ -70,7 +76,8 @@ def markdown(command, info, load_start, load_end, args, sections):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
-    names = args.only or list(SECTIONS)
+    names = list(dict.fromkeys(args.only or SECTIONS))  # once each
+    output = args.output or DEFAULT_OUTPUT
     info = machine.describe()
     load_start = machine.load_average()
     print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
@@ -86,11 +93,11 @@ def main(argv=None):
         sections.append(section)
     load_end = machine.load_average()
     print(f"load average at end: {load_end}")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
     command = " ".join(["python -m benchmarks", *argv])
-    args.output.write_text(markdown(command, info, load_start, load_end,
-                                    args, sections), encoding="utf-8")
-    print(f"results written to {args.output}")
+    output.write_text(markdown(command, info, load_start, load_end, args,
+                               sections), encoding="utf-8")
+    print(f"results written to {output}")
     failures = [f"{s.name}: {failure}" for s in sections
                 for failure in s.failures]
     for failure in failures:
