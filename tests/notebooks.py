@@ -1,5 +1,7 @@
 """Find the book's chapters and read both sides of each jupytext pair."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
@@ -47,3 +49,13 @@ def toc_files() -> list[str]:
 
     walk(toc)
     return found
+
+
+def build_book(book: Path, *options: str, env=None):
+    """Build ``book`` with make book's command (warnings are errors) and
+    return the finished process, its output captured as text."""
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    return subprocess.run(
+        [str(jupyter_book), "build", str(book), *options, "-W", "-n",
+         "--keep-going"],
+        capture_output=True, text=True, cwd=book, env=env)

@@ -3,16 +3,14 @@ test_book.py and test_browser.py)."""
 
 import os
 import shutil
-import subprocess
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ExtensionError
 
-from notebooks import ROOT
+from notebooks import ROOT, build_book
 
 sys.path.insert(0, str(ROOT / "_ext"))
 import launch_buttons  # noqa: E402
@@ -101,11 +99,7 @@ def test_a_book_built_with_a_repository_url_has_launch_buttons(tmp_path):
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\nchapters:\n"
         "  - file: chapters/gradient_descent\n")
-    env = dict(os.environ, BOOK_REPOSITORY_URL=REPO)
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(book), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, env=env)
+    result = build_book(book, env=dict(os.environ, BOOK_REPOSITORY_URL=REPO))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     page = (book / "_build" / "html" / "chapters" /
             "gradient_descent.html").read_text()
