@@ -208,7 +208,6 @@ PAGE_REPORT = """() => {
     scrolling: [...main.querySelectorAll('div.cell_input pre')]
                  .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
                  .map(pre => pre.textContent.split('\\n')[0]),
-    maths: maths.length,
     untypeset: maths.filter(m => !m.querySelector('mjx-container'))
                     .map(m => m.textContent.slice(0, 80)),
     mathErrors: main.querySelectorAll('mjx-merror').length,
