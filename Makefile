@@ -2,6 +2,7 @@
 #
 #   make book   install what is needed into .venv, then build the HTML book
 #   make test   install what is needed into .venv, then run the whole suite
+#   make check NB=chapters/NAME.md   test one chapter (pair, both nbval passes)
 #
 # Both create the virtual environment on first use; later runs reuse it.
 
@@ -20,7 +21,14 @@ EXEC_OPTS := --ExecutePreprocessor.timeout=600 \
 	--ExecutePreprocessor.record_timing=False \
 	--NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]'
 
-.PHONY: install browser book test bench execute sync serve lock clean
+# pytest-xdist workers for make test (auto: one per CPU core).
+WORKERS ?= auto
+# make sync / make execute stop rather than overwrite an edit; KEEP=md or
+# KEEP=ipynb says which side of a conflicting pair wins (tests/pairs.py).
+KEEP   ?=
+SYNC   := $(BIN)/python tests/pairs.py $(if $(KEEP),--keep $(KEEP))
+
+.PHONY: install browser book test check bench execute sync serve lock clean
 
 install: $(STAMP)
 
@@ -44,9 +52,18 @@ browser:
 	bash tests/install_chromium.sh
 
 # lib's unit tests, notebook checks, the -W book build, the browser tests of
-# the built site and nbval, in one run.
+# the built site and nbval (every notebook natively and under perturbed
+# arithmetic, tests/arithmetic.py), in one run spread over the CPU cores.
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS)
+
+# One chapter after an edit: its pair and notebook checks, and nbval's two
+# passes over its notebook.
+check: install
+	@test "$(words $(NB))" = 1 || \
+	  { echo "usage: make check NB=chapters/NAME.md"; exit 2; }
+	$(BIN)/python -m pytest -n $(WORKERS) $(NB:.md=.ipynb) \
+	  tests/test_notebooks.py -k "$(basename $(notdir $(NB)))"
 
 # Time the notebooks, the site build, lib.optim and lib.fit; print tables and
 # write benchmarks/RESULTS.md (about 5 minutes; make test runs only a quick
@@ -59,14 +76,15 @@ bench: install
 execute: install
 	@for md in $(NB); do \
 	  echo "executing $$md"; \
-	  $(BIN)/jupytext --sync "$$md" && \
+	  $(SYNC) "$$md" && \
 	  $(EXEC_ENV) $(BIN)/jupyter nbconvert --to notebook --execute \
 	    --inplace $(EXEC_OPTS) "$${md%.md}.ipynb" || exit 1; \
 	done
 
-# Bring each .md/.ipynb pair up to date with whichever side is newer.
+# Regenerate each .ipynb from its .md, keeping the stored outputs; stops,
+# naming the file, where the notebook was edited too (see KEEP above).
 sync: install
-	$(BIN)/jupytext --sync $(NB)
+	$(SYNC) $(NB)
 
 serve:
 	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 8000
