@@ -2,6 +2,7 @@
 top-to-bottom run. nbval (run on chapters/) then checks that re-executing
 each notebook reproduces those outputs."""
 
+import difflib
 import json
 import re
 
@@ -9,6 +10,7 @@ import pytest
 
 from notebooks import (CHAPTERS, ROOT, chapter_notebooks, chapter_sources,
                        read_pair, toc_files)
+from pairs import as_markdown
 
 SOURCES = chapter_sources()
 IDS = [p.stem for p in SOURCES]
@@ -30,13 +32,17 @@ def test_every_notebook_has_a_markdown_source():
 
 @pytest.mark.parametrize("md", SOURCES, ids=IDS)
 def test_pair_is_in_sync(md):
+    """The .md that the .ipynb corresponds to is the .md we have: cell
+    types, sources and metadata (tags...), and the notebook metadata."""
     assert md.with_suffix(".ipynb").exists(), f"{md.name} has no .ipynb pair"
-    text_nb, stored_nb = read_pair(md)
-    text = [(c.cell_type, c.source.strip()) for c in text_nb.cells]
-    stored = [(c.cell_type, c.source.strip()) for c in stored_nb.cells]
-    assert text == stored, (
-        f"{md.name} and its .ipynb differ: run `make sync` (or "
-        f"`make execute NB={md.relative_to(ROOT)}`)")
+    _, stored_nb = read_pair(md)
+    from_notebook = as_markdown(stored_nb, md).splitlines(keepends=True)
+    source = md.read_text(encoding="utf-8").splitlines(keepends=True)
+    diff = "".join(difflib.unified_diff(source, from_notebook, md.name,
+                                        f"{md.stem}.ipynb", n=1))
+    assert not diff, (
+        f"{md.name} and its .ipynb differ: run `make execute "
+        f"NB={md.relative_to(ROOT)}` (or `make sync` for prose)\n{diff}")
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=IDS)
