@@ -1,0 +1,65 @@
+"""The perturbed nbval pass (tests/arithmetic.py) can fail: a notebook that
+prints a round-off-sensitive value passes natively and fails perturbed."""
+
+import os
+import platform
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from notebooks import ROOT
+from tests.arithmetic import PERTURBED
+
+pytestmark = pytest.mark.skipif(
+    platform.machine().lower() not in {"x86_64", "amd64"},
+    reason="the perturbation's knobs (ATen's CPU capability, MKL) are x86's")
+
+# A float32 sum of a million numbers: the order of its partial sums, and so
+# its last bits, depends on the vector width and the thread split.
+SUM = ("import torch\n"
+       "x = torch.randn(1_000_000, generator=torch.Generator()"
+       ".manual_seed(0))\n")
+
+
+def stored_notebook(path, source):
+    """A one-cell notebook, executed here, natively, with its output."""
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source)],
+        metadata={"kernelspec": {"name": "python3", "language": "python",
+                                 "display_name": "Python 3"}})
+    assert not set(PERTURBED) & set(os.environ), "run natively"
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    nbformat.write(nb, path)
+    return path
+
+
+def nbval_results(notebook):
+    """{test id: PASSED/FAILED} from nbval with the perturbed pass."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "tests.arithmetic",
+         "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+         "-rA", notebook.name],
+        cwd=notebook.parent, env=env, capture_output=True, text=True)
+    return dict((test, outcome) for outcome, test in re.findall(
+        r"^(PASSED|FAILED) (\S+::Cell \d+)", run.stdout, flags=re.MULTILINE))
+
+
+def test_a_round_off_sensitive_print_fails_the_perturbed_pass(tmp_path):
+    notebook = stored_notebook(tmp_path / "sensitive.ipynb",
+                               SUM + "print(repr(x.sum().item()))")
+    assert nbval_results(notebook) == {
+        "sensitive.ipynb::Cell 0": "PASSED",
+        "sensitive.ipynb[perturbed]::Cell 0": "FAILED"}
+
+
+def test_the_same_value_to_its_stable_digits_passes_both(tmp_path):
+    notebook = stored_notebook(tmp_path / "stable.ipynb",
+                               SUM + "print(f'{x.sum().item():.0f}')")
+    assert nbval_results(notebook) == {
+        "stable.ipynb::Cell 0": "PASSED",
+        "stable.ipynb[perturbed]::Cell 0": "PASSED"}
