@@ -6,7 +6,7 @@ import os
 # arithmetic that tests/arithmetic.py defines.
 pytest_plugins = ["tests.arithmetic"]
 
-# The notebooks' stored outputs were computed on a CPU. nbval's kernels
-# inherit this environment, so on a GPU machine they still run on the CPU
-# and can reproduce those outputs; tests/test_gpu.py covers the CUDA path.
+# The notebooks' stored outputs were computed on a CPU, and print only what
+# every CPU reproduces. nbval's kernels inherit this environment, so on a
+# GPU machine they run on the CPU too; tests/test_gpu.py covers CUDA.
 os.environ.setdefault("BOOK_DEVICE", "cpu")
