@@ -7,14 +7,19 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from lib.plotting import color_for  # noqa: E402
-from lib.surfaces import (Quadratic, Rosenbrock, plot_contours,  # noqa: E402
-                          trajectory)
+from lib.optim import regression_trajectory  # noqa: E402
+from lib.surfaces import (FAR_MINIMUM, VALLEY, VALLEY_START,  # noqa: E402
+                          Quadratic, Rosenbrock, SeparableQuadratic,
+                          plot_contours, trajectory)
 
 POINTS = torch.tensor([[1.5, -2.0], [0.0, 0.0], [-0.3, 0.7]],
                       dtype=torch.float64)
 
 
 @pytest.mark.parametrize("f", [Quadratic(1.0, 25.0), Quadratic(3, 0.5),
+                               Quadratic(1.0, 20.0, angle=45),
+                               Quadratic(2.0, 0.5, angle=-100),
+                               SeparableQuadratic([2.0, 0.5], minimum=[1, -3]),
                                Rosenbrock(), Rosenbrock(0.5, 10)])
 def test_gradient_matches_autograd(f):
     for point in POINTS:
@@ -32,6 +37,95 @@ def test_quadratic_values_and_hand_gradient():
                                                      dtype=torch.float64))
     assert f.condition_number == 4.0
     assert f(torch.tensor(f.minimum)) == 0
+
+
+def test_separable_quadratic_values_gradient_and_minimum():
+    f = SeparableQuadratic([0.01, 1.0, 100.0], minimum=1.0)
+    w = torch.tensor([[3.0, -1.0, 2.0], [1.0, 1.0, 1.0]],
+                     dtype=torch.float64)
+    c = torch.tensor([0.01, 1.0, 100.0], dtype=torch.float64)
+    torch.testing.assert_close(f(w), 0.5 * (c * (w - 1)**2).sum(dim=1))
+    torch.testing.assert_close(f.gradient(w), c * (w - 1))
+    assert f(w)[1] == 0
+    assert f.minimum == (1.0, 1.0, 1.0)
+    assert f.condition_number == pytest.approx(1e4)
+    assert f(w.float()).dtype == torch.float32
+    # The 2-D case is Quadratic's bowl, bit for bit.
+    torch.testing.assert_close(SeparableQuadratic([2.0, 8.0])(POINTS),
+                               Quadratic(2.0, 8.0)(POINTS), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    (dict(curvatures=[]), ValueError),
+    (dict(curvatures=[1.0, 0.0]), ValueError),
+    (dict(curvatures=[1.0, float("nan")]), ValueError),
+    (dict(curvatures=5.0), TypeError),
+    (dict(curvatures=[1.0, 2.0], minimum=[1.0]), ValueError),
+    (dict(curvatures=[1.0], minimum=float("inf")), ValueError),
+    (dict(curvatures=[1.0], minimum=None), TypeError),
+])
+def test_separable_quadratic_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        SeparableQuadratic(**kwargs)
+    with pytest.raises(ValueError, match=r"\(\.\.\., 3\)"):
+        SeparableQuadratic([1.0, 2.0, 3.0])(torch.zeros(2))
+
+
+def test_rotated_quadratic():
+    f = Quadratic(1.0, 20.0, angle=45)
+    # Same curvatures, turned: the Hessian's eigenvalues are a and b, and
+    # its eigenvector for a points along 45 degrees.
+    values, vectors = torch.linalg.eigh(f.hessian)
+    torch.testing.assert_close(values, torch.tensor([1.0, 20.0],
+                                                    dtype=torch.float64))
+    assert abs(abs(vectors[0, 0]) - abs(vectors[1, 0])) < 1e-12
+    torch.testing.assert_close(f.gradient(POINTS), POINTS @ f.hessian.T)
+    torch.testing.assert_close(f(POINTS),
+                               0.5 * ((POINTS @ f.hessian) * POINTS).sum(1))
+    # Turning by 90 degrees swaps the axes.
+    torch.testing.assert_close(Quadratic(1.0, 20.0, angle=90)(POINTS),
+                               Quadratic(20.0, 1.0)(POINTS))
+    assert "angle=45" in repr(f) and f.condition_number == 20
+    with pytest.raises(ValueError, match="Invalid angle"):
+        Quadratic(1.0, 2.0, angle=float("nan"))
+
+
+def test_named_problems():
+    assert (VALLEY.a, VALLEY.b, VALLEY.angle) == (1.0, 20.0, 0.0)
+    assert VALLEY_START == (-4.0, 1.5)
+    assert FAR_MINIMUM.minimum == (10.0,)
+    path = trajectory(FAR_MINIMUM, torch.optim.SGD, [0.0], 3, lr=0.5)
+    # GD halves the distance to 10 each step.
+    torch.testing.assert_close(path[:, 0], torch.tensor(
+        [0.0, 5.0, 7.5, 8.75], dtype=torch.float64))
+
+
+def test_trajectory_in_more_dimensions():
+    f = SeparableQuadratic([1.0, 2.0, 4.0])
+    path = trajectory(f, torch.optim.SGD, [1.0, 1.0, 1.0], 2, lr=0.25)
+    assert path.shape == (3, 3)
+    torch.testing.assert_close(path[2], torch.tensor(
+        [0.75**2, 0.5**2, 0.0], dtype=torch.float64))
+
+
+def test_regression_trajectory():
+    ours = regression_trajectory(torch.optim.SGD, num_steps=5, lr=0.1)
+    assert ours.shape == (5, 4) and ours.dtype == torch.float64
+    # Repeatable, and a different optimizer gives a different path.
+    torch.testing.assert_close(
+        ours, regression_trajectory(torch.optim.SGD, num_steps=5, lr=0.1),
+        rtol=0, atol=0)
+    assert not torch.allclose(
+        ours, regression_trajectory(torch.optim.Adam, num_steps=5, lr=0.1))
+    # Full-batch SGD on the MSE lowers the loss: the weights move toward
+    # the true ones [1, -2, 0.5] and bias 0.3.
+    target = torch.tensor([1.0, -2.0, 0.5, 0.3], dtype=torch.float64)
+    long = regression_trajectory(torch.optim.SGD, num_steps=200, lr=0.1)
+    assert (long[-1] - target).abs().max() < 1e-3
+    with pytest.raises(ValueError):
+        regression_trajectory(torch.optim.SGD, num_steps=0, lr=0.1)
+    with pytest.raises(TypeError):
+        regression_trajectory(torch.optim.SGD, num_steps=2.0, lr=0.1)
 
 
 def test_rosenbrock_minimum():

@@ -11,12 +11,17 @@ rounding. They are plain loops over the parameters, written to be read:
 - ``Adadelta`` -- ... and of squared updates, with no learning rate needed
 - ``Adam``     -- momentum plus RMSprop, bias-corrected (and AMSGrad)
 - ``AdamW``    -- Adam with decoupled weight decay
+
+``regression_trajectory`` is the fixed training run the chapters use to
+check each of them against its ``torch.optim`` twin.
 """
 
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .reference import regression_trajectory
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW"]
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW",
+           "regression_trajectory"]
