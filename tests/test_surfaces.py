@@ -7,7 +7,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from lib.plotting import color_for  # noqa: E402
-from lib.optim import regression_trajectory  # noqa: E402
+from lib.optim.reference import regression_trajectory  # noqa: E402
 from lib.surfaces import (FAR_MINIMUM, VALLEY, VALLEY_START,  # noqa: E402
                           Quadratic, Rosenbrock, SeparableQuadratic,
                           plot_contours, trajectory)

@@ -12,16 +12,15 @@ rounding. They are plain loops over the parameters, written to be read:
 - ``Adam``     -- momentum plus RMSprop, bias-corrected (and AMSGrad)
 - ``AdamW``    -- Adam with decoupled weight decay
 
-``regression_trajectory`` is the fixed training run the chapters use to
-check each of them against its ``torch.optim`` twin.
+``lib.optim.reference.regression_trajectory`` is the fixed training run
+the chapters use to check each of them against its ``torch.optim`` twin
+(kept out of ``__all__``, which lists the optimizers only).
 """
 
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
-from .reference import regression_trajectory
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW",
-           "regression_trajectory"]
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW"]
