@@ -6,6 +6,7 @@ import shutil
 import sys
 from types import SimpleNamespace
 
+import nbformat
 import pytest
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ExtensionError
@@ -94,8 +95,14 @@ def test_a_book_built_with_a_repository_url_has_launch_buttons(tmp_path):
         shutil.copytree(ROOT / folder, book / folder)
     (book / "intro.md").write_text("# Home\n\nA two-page book.\n")
     (book / "chapters").mkdir()
-    shutil.copy(ROOT / "chapters" / "gradient_descent.ipynb",
-                book / "chapters")
+    # A one-cell notebook rather than a real chapter: real chapters link to
+    # each other, and those links would be broken (fatal under -W) here.
+    page_source = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# A chapter"),
+               nbformat.v4.new_code_cell("1 + 1")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}})
+    nbformat.write(page_source, book / "chapters" / "gradient_descent.ipynb")
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\nchapters:\n"
         "  - file: chapters/gradient_descent\n")
