@@ -10,18 +10,22 @@ Each piece is taught in a chapter first and imported afterwards:
 - ``lib.optim``       -- SGD, Adagrad, RMSprop, Adadelta, Adam and AdamW
   written from scratch, equal to ``torch.optim``
 - ``lib.surfaces``    -- 2-D test functions, optimizer paths, contour plots
+- ``bracket``         -- a measured loss printed as the two cut points it lies
+  between, the same text on every machine
 """
 
 from . import optim, surfaces
 from .data import make_regression
 from .device import choose_device, describe_device
 from .plotting import color_for, plot_curves, use_book_style
+from .reporting import bracket
 from .seeding import seed_everything
 from .training import History, TrainingDiverged, evaluate, fit
 
 __all__ = [
     "History",
     "TrainingDiverged",
+    "bracket",
     "choose_device",
     "color_for",
     "describe_device",
