@@ -8,6 +8,7 @@ changes every gradient after it and the difference grows.
 """
 
 import io
+import math
 
 import pytest
 import torch
@@ -308,10 +309,122 @@ def test_state_dict_round_trip(name, first, second):
     assert_same((model, optimizer), (uninterrupted, ref_optimizer))
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_sparse_gradients_are_refused(name):
-    embedding = nn.Embedding(4, 2, sparse=True)
-    embedding(torch.tensor([0, 2])).sum().backward()
-    optimizer = getattr(lib.optim, name)(embedding.parameters())
-    with pytest.raises(RuntimeError, match="does not support sparse"):
+SPARSE = ["SGD", "Adagrad"]  # the classes torch.optim lets take them
+
+
+def sparse_run(kind, name, kwargs, num_steps=5):
+    """An nn.Embedding with sparse gradients, some rows looked up twice."""
+    torch.manual_seed(0)
+    embedding = nn.Embedding(6, 3, sparse=True)
+    optimizer = make_optimizer(kind, name, embedding.parameters(), kwargs)
+    for step in range(num_steps):
+        rows = torch.tensor([step % 6, (2 * step) % 6, step % 6])
+        optimizer.zero_grad()
+        (embedding(rows) ** 2).sum().backward()
+        assert embedding.weight.grad.is_sparse
         optimizer.step()
+    return embedding.weight.detach(), optimizer
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, maximize=True)),
+    ("Adagrad", dict(lr=0.5)), ("Adagrad", dict(lr=0.5, lr_decay=0.1)),
+    ("Adagrad", dict(lr=0.5, initial_accumulator_value=0.2))])
+def test_sparse_gradients_match_torch(name, kwargs):
+    ours, optimizer = sparse_run("lib", name, kwargs)
+    theirs, ref_optimizer = sparse_run("torch", name, kwargs)
+    torch.testing.assert_close(ours, theirs, rtol=0, atol=0)
+    for p, q in zip(optimizer.state.values(), ref_optimizer.state.values()):
+        assert p.keys() == q.keys()
+        for key in p:
+            torch.testing.assert_close(p[key], q[key], rtol=0, atol=0)
+
+
+def test_sparse_gradients_with_weight_decay_are_refused_as_in_torch():
+    for kind in ("lib", "torch"):
+        with pytest.raises(RuntimeError, match="^weight_decay option is "
+                           "not compatible with sparse gradients$"):
+            sparse_run(kind, "Adagrad", dict(weight_decay=0.1))
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in SPARSE])
+def test_sparse_gradients_are_refused_with_torchs_message(name):
+    dense = nn.Linear(2, 2)
+    embedding = nn.Embedding(4, 2, sparse=True)
+    (dense(embedding(torch.tensor([0, 2])))).sum().backward()
+    before = [p.detach().clone() for p in (dense.weight, dense.bias,
+                                           embedding.weight)]
+    # The dense parameters come first in the group: none may move.
+    params = [dense.weight, dense.bias, embedding.weight]
+    messages = []
+    for module in (lib.optim, torch.optim):
+        optimizer = getattr(module, name)(params)
+        with pytest.raises(RuntimeError, match="does not support sparse") as e:
+            optimizer.step()
+        messages.append(str(e.value))
+        for p, q in zip(params, before):
+            assert torch.equal(p, q)
+    assert messages[0] == messages[1]
+
+
+def test_complex_adam_works_on_real_and_imaginary_parts():
+    """The issue's case: two Adam(lr=0.1) steps, gradient 1 + 1j."""
+    results = []
+    for module in (lib.optim, torch.optim):
+        w = torch.tensor([1 + 1j], requires_grad=True)
+        optimizer = module.Adam([w], lr=0.1)
+        for _ in range(2):
+            w.grad = torch.tensor([1 + 1j])
+            optimizer.step()
+        results.append(w.detach())
+    torch.testing.assert_close(results[0], torch.tensor([0.8 + 0.8j]))
+    assert torch.equal(results[0], results[1])
+
+
+def test_adamw_state_into_adam_stays_decoupled():
+    """The issue's case: AdamW(lr=0.1, weight_decay=0.5) state loaded into
+    Adam, zero gradient, one step: 1.0 -> 0.95 (L2 would give 0.90)."""
+    results = []
+    for module in (lib.optim, torch.optim):
+        w = torch.tensor([1.0], requires_grad=True)
+        state = module.AdamW([w], lr=0.1, weight_decay=0.5).state_dict()
+        optimizer = module.Adam([w])
+        optimizer.load_state_dict(state)
+        w.grad = torch.zeros(1)
+        optimizer.step()
+        results.append(w.item())
+    assert results[0] == results[1]
+    assert math.isclose(results[0], 0.95, rel_tol=1e-6)
+
+
+def test_adam_decoupled_weight_decay_is_adamw():
+    kwargs = dict(lr=0.01, weight_decay=0.3)
+    ours = run("lib", "Adam", dict(kwargs, decoupled_weight_decay=True))
+    theirs = run("lib", "AdamW", kwargs)
+    for p, q in zip(ours[0].parameters(), theirs[0].parameters()):
+        assert torch.equal(p, q)
+
+
+def test_adagrad_state_exists_from_the_start_and_can_be_shared():
+    model = make_model()
+    for module in (lib.optim, torch.optim):
+        optimizer = module.Adagrad(model.parameters(),
+                                   initial_accumulator_value=0.3)
+        for p in model.parameters():
+            assert torch.equal(optimizer.state[p]["sum"],
+                               torch.full_like(p, 0.3))
+        optimizer.share_memory()
+        assert all(optimizer.state[p]["sum"].is_shared()
+                   for p in model.parameters())
+    ours = lib.optim.Adagrad(model.parameters()).state_dict()
+    theirs = torch.optim.Adagrad(model.parameters()).state_dict()
+    assert ours["param_groups"] == theirs["param_groups"]
+    assert ours["state"].keys() == theirs["state"].keys()
+
+
+def test_sgd_takes_a_tensor_lr_as_torch_does():
+    """The issue's case: SGD(params, lr=torch.tensor(0.01))."""
+    kwargs = dict(lr=torch.tensor(0.01), momentum=0.9)
+    ours, theirs = run("lib", "SGD", kwargs), run("torch", "SGD", kwargs)
+    for p, q in zip(ours[0].parameters(), theirs[0].parameters()):
+        assert torch.equal(p, q)

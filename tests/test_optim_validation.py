@@ -83,9 +83,10 @@ def test_nan_lr_is_refused(name):
 
 # torch.optim fails on these too, but with "'<' not supported between
 # instances of 'str' and 'float'"; lib.optim names the argument.
-BAD_TYPES = [(name, dict(lr="0.1"), "lr must be a real number, not str")
-             for name in NAMES] + [
-    ("SGD", dict(lr=None), "lr must be a real number, not NoneType"),
+BAD_TYPES = [(name, dict(lr="0.1"), "lr must be a real number or a "
+              "1-element tensor, not str") for name in NAMES] + [
+    ("SGD", dict(lr=None), "lr must be a real number or a 1-element tensor, "
+     "not NoneType"),
     ("SGD", dict(momentum="0.9"), "momentum must be a real number"),
     ("Adagrad", dict(eps="1e-10"), "eps must be a real number"),
     ("RMSprop", dict(alpha=[0.9]), "alpha must be a real number, not list"),
@@ -104,14 +105,14 @@ def test_non_numeric_argument_raises_type_error(case):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_signature_matches_torch(name):
-    """Same names, order and defaults; torch's extra options left out."""
+    """Same names, kinds, order and defaults: code written for torch.optim,
+    keyword options included, runs unchanged."""
     ours = inspect.signature(getattr(lib.optim, name)).parameters
     theirs = inspect.signature(getattr(torch.optim, name)).parameters
-    positional = [p for p in ours if ours[p].kind != ours[p].KEYWORD_ONLY]
-    assert positional == list(theirs)[:len(positional)]
-    for arg in ours:
+    assert list(ours) == list(theirs)
+    for arg in theirs:
+        assert ours[arg].kind == theirs[arg].kind, arg
         assert ours[arg].default == theirs[arg].default, arg
-    assert list(ours)[len(positional):] == ["maximize"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -119,7 +120,60 @@ def test_defaults_are_stored_per_group(name):
     optimizer = getattr(lib.optim, name)(params())
     ours = optimizer.param_groups[0]
     theirs = getattr(torch.optim, name)(params()).param_groups[0]
-    assert ours.keys() - {"params"} <= theirs.keys()
+    assert ours.keys() == theirs.keys()
     for key in ours.keys() - {"params"}:
         assert ours[key] == theirs[key], key
     assert isinstance(optimizer, torch.optim.Optimizer)
+    # torch.optim's repr lists the class name and every group option.
+    assert repr(optimizer) == repr(getattr(torch.optim, name)(params()))
+
+
+# The implementation options, per class: the values that ask for the plain
+# for-loop (accepted) and one that asks for something else (refused).
+OPTIONS = {
+    name: [option for option in ("foreach", "fused", "capturable",
+                                 "differentiable")
+           if option in inspect.signature(getattr(torch.optim,
+                                                  name)).parameters]
+    for name in NAMES}
+PLAIN = {"foreach": [None, False], "fused": [None, False],
+         "capturable": [False], "differentiable": [False]}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_plain_loop_options_are_accepted(name):
+    for option in OPTIONS[name]:
+        for value in PLAIN[option]:
+            optimizer = getattr(lib.optim, name)(params(), **{option: value})
+            assert optimizer.defaults[option] is value
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_other_implementations_are_refused_by_name(name):
+    assert OPTIONS[name]  # every class has at least foreach
+    for option in OPTIONS[name]:
+        message = (f"^lib.optim.{name} implements only the plain "
+                   f"per-parameter loop.*{option}=True is not available; "
+                   f"use torch.optim.{name}")
+        with pytest.raises(ValueError, match=message):
+            getattr(lib.optim, name)(params(), **{option: True})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_tensor_lr_is_accepted_and_checked(name):
+    optimizer = getattr(lib.optim, name)(params(), lr=torch.tensor(0.01))
+    assert torch.is_tensor(optimizer.param_groups[0]["lr"])
+    with pytest.raises(ValueError, match="^Tensor lr must be 1-element$"):
+        getattr(lib.optim, name)(params(), lr=torch.tensor([0.01, 0.02]))
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_betas_follow_torchs_rules(name):
+    cls = getattr(lib.optim, name)
+    with pytest.raises(ValueError, match="both floats or both Tensors"):
+        cls(params(), betas=(0.9, torch.tensor(0.99)))
+    with pytest.raises(ValueError, match="both floats or both Tensors"):
+        cls(params(), betas=(0, 0.99))  # an int, as torch.optim refuses
+    betas = cls(params(), betas=(torch.tensor([0.9]),
+                                 torch.tensor(0.99))).defaults["betas"]
+    assert [beta.dim() for beta in betas] == [0, 0]  # squeezed, as torch

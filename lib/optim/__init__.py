@@ -1,9 +1,23 @@
 """Optimizers written from scratch, mirroring ``torch.optim``.
 
-Each class takes the same arguments, raises the same errors and keeps the
-same state (so ``state_dict`` can be loaded by its ``torch.optim`` twin) as
-the PyTorch optimizer of the same name, and follows its update to the
-rounding. They are plain loops over the parameters, written to be read:
+Each class has the signature of the PyTorch optimizer of the same name,
+raises its errors for bad arguments (with its messages), keeps the same
+state and param-group options (so ``state_dict`` files cross both ways,
+older PyTorch versions' included) and takes the same steps, bit for bit on
+the CPU, for real and complex parameters, tensor learning rates and (SGD,
+Adagrad) sparse gradients; ``tests/test_optim_torch_configs.py`` checks
+this on PyTorch's own test settings. The exceptions, by design:
+
+- only the plain per-parameter loop exists: ``foreach=True``,
+  ``fused=True``, ``capturable=True`` and ``differentiable=True`` raise a
+  ``ValueError`` that says so (``None``/``False`` are accepted);
+- a string or other non-number where a number belongs raises a
+  ``TypeError`` naming the argument (PyTorch fails on a comparison);
+- ``Adagrad`` also creates state for parameters added later with
+  ``add_param_group`` (PyTorch's fails at ``step()``).
+
+They are plain loops over the parameters (the shared bookkeeping is in
+``lib.optim.loop``), written to be read:
 
 - ``SGD``      -- gradient descent with (Nesterov) momentum
 - ``Adagrad``  -- step sizes from the sum of squared gradients

@@ -1,12 +1,12 @@
 """Adadelta: AdaGrad's step sizes without a global learning rate."""
 
 import torch
-from torch.optim import Optimizer
 
 from ._validation import check_lr, check_non_negative, check_number
+from .loop import LoopOptimizer, scalar_dtype
 
 
-class Adadelta(Optimizer):
+class Adadelta(LoopOptimizer):
     r"""Adadelta.
 
     With learning rate gamma, decay rho, eps and weight decay lambda,
@@ -33,8 +33,13 @@ class Adadelta(Optimizer):
     kernels) so that each line can be read against the formulas above.
     """
 
+    old_group_defaults = dict(foreach=None, maximize=False,
+                              differentiable=False, capturable=False)
+    sparse_error = "Adadelta does not support sparse gradients"
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0,
-                 *, maximize=False):
+                 foreach=None, *, capturable=False, maximize=False,
+                 differentiable=False):
         check_lr(lr)
         check_number("rho", rho)
         if not 0.0 <= rho <= 1.0:
@@ -42,42 +47,24 @@ class Adadelta(Optimizer):
         check_non_negative("eps", eps, label="epsilon")
         check_non_negative("weight_decay", weight_decay)
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
-                        maximize=maximize)
+                        maximize=maximize, capturable=capturable,
+                        foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        """Take one step; ``closure`` re-evaluates the model and the loss."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+    def init_state(self, group, param, state):
+        # A 0-d tensor, as in PyTorch, so that state_dicts can be exchanged
+        # with torch.optim.Adadelta.
+        state["step"] = torch.tensor(0.0, dtype=scalar_dtype())
+        state["square_avg"] = torch.zeros_like(param)
+        state["acc_delta"] = torch.zeros_like(param)
 
-        for group in self.param_groups:
-            rho, eps = group["rho"], group["eps"]
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if param.grad.is_sparse:
-                    raise RuntimeError(
-                        "Adadelta does not support sparse gradients")
-                grad = -param.grad if group["maximize"] else param.grad
-                state = self.state[param]
-                if not state:
-                    # A 0-d tensor, as in PyTorch, so that state_dicts can
-                    # be exchanged with torch.optim.Adadelta.
-                    state["step"] = torch.tensor(0.0)
-                    state["square_avg"] = torch.zeros_like(param)
-                    state["acc_delta"] = torch.zeros_like(param)
+    def update(self, group, param, grad, state):
+        rho, eps = group["rho"], group["eps"]
+        state["step"] += 1
 
-                state["step"] += 1
-                if group["weight_decay"] != 0:
-                    grad = grad.add(param, alpha=group["weight_decay"])
-
-                square_avg, acc_delta = state["square_avg"], state["acc_delta"]
-                square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
-                std = square_avg.add(eps).sqrt_()
-                delta = acc_delta.add(eps).sqrt_().div_(std).mul_(grad)
-                acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
-                param.add_(delta, alpha=-group["lr"])
-        return loss
+        square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+        square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+        std = square_avg.add(eps).sqrt_()
+        delta = acc_delta.add(eps).sqrt_().div_(std).mul_(grad)
+        acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+        param.add_(delta, alpha=-group["lr"])

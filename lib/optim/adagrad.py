@@ -1,12 +1,12 @@
 """AdaGrad: per-coordinate step sizes from the sum of squared gradients."""
 
 import torch
-from torch.optim import Optimizer
 
 from ._validation import check_lr, check_non_negative
+from .loop import LoopOptimizer, scalar_dtype
 
 
-class Adagrad(Optimizer):
+class Adagrad(LoopOptimizer):
     r"""AdaGrad.
 
     With learning rate gamma, learning-rate decay eta, weight decay lambda
@@ -25,16 +25,22 @@ class Adagrad(Optimizer):
 
     How this maps to PyTorch: identical to ``torch.optim.Adagrad``, which
     adds eps after the square root (not inside it) and, unlike the paper,
-    offers the 1 / (1 + (t - 1) eta) learning-rate decay. PyTorch creates
-    the state when the optimizer is built; here it is created at the first
-    step, from the group's own ``initial_accumulator_value``.
+    offers the 1 / (1 + (t - 1) eta) learning-rate decay. As in PyTorch,
+    the state is created when the optimizer is built, and a sparse
+    gradient (``nn.Embedding(..., sparse=True)``) updates only the entries
+    it holds; weight decay is refused with sparse gradients.
 
     Written as a plain loop over the parameters (no foreach or fused
     kernels) so that each line can be read against the formulas above.
     """
 
+    old_group_defaults = dict(foreach=None, maximize=False,
+                              differentiable=False, fused=None)
+    sparse_error = None  # the update below handles sparse gradients
+
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
-                 initial_accumulator_value=0, eps=1e-10, *, maximize=False):
+                 initial_accumulator_value=0, eps=1e-10, foreach=None, *,
+                 maximize=False, differentiable=False, fused=None):
         check_lr(lr)
         check_non_negative("lr_decay", lr_decay)
         check_non_negative("weight_decay", weight_decay)
@@ -44,41 +50,61 @@ class Adagrad(Optimizer):
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps,
                         weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value,
-                        maximize=maximize)
+                        foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
-
-    @torch.no_grad()
-    def step(self, closure=None):
-        """Take one step; ``closure`` re-evaluates the model and the loss."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-
+        # As torch.optim.Adagrad: the state exists from the start (so that
+        # share_memory() and an early state_dict work), every sum filled
+        # with the constructor's initial_accumulator_value.
         for group in self.param_groups:
             for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if param.grad.is_sparse:
-                    raise RuntimeError(
-                        "Adagrad does not support sparse gradients; "
-                        "torch.optim.Adagrad does")
-                grad = -param.grad if group["maximize"] else param.grad
-                state = self.state[param]
-                if not state:
-                    # A 0-d tensor, as in PyTorch, so that state_dicts can
-                    # be exchanged with torch.optim.Adagrad.
-                    state["step"] = torch.tensor(0.0)
-                    state["sum"] = torch.full_like(
-                        param, group["initial_accumulator_value"])
+                self.init_state(dict(group, initial_accumulator_value=(
+                    initial_accumulator_value)), param, self.state[param])
 
-                state["step"] += 1
-                step = state["step"].item()
-                if group["weight_decay"] != 0:
-                    grad = grad.add(param, alpha=group["weight_decay"])
-                clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+    def init_state(self, group, param, state):
+        # Also used for parameters added later with add_param_group (for
+        # which torch.optim.Adagrad has no state and fails at step()).
+        value = group["initial_accumulator_value"]
+        if torch.is_complex(param):
+            value = complex(value, value)
+        state["step"] = torch.tensor(0.0, dtype=scalar_dtype())
+        state["sum"] = torch.full_like(param, value,
+                                       memory_format=torch.preserve_format)
 
-                state["sum"].addcmul_(grad, grad, value=1)
-                std = state["sum"].sqrt().add_(group["eps"])
-                param.addcdiv_(grad, std, value=-clr)
-        return loss
+    def share_memory(self):
+        """Move every ``sum`` to shared memory (``share_memory_()``), as
+        ``torch.optim.Adagrad.share_memory`` does, for Hogwild!-style
+        training in several processes."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                self.state[param]["sum"].share_memory_()
+
+    def gradient(self, group, param):
+        if group["weight_decay"] != 0 and param.grad.is_sparse:
+            raise RuntimeError("weight_decay option is not compatible with "
+                               "sparse gradients")
+        return super().gradient(group, param)
+
+    def update(self, group, param, grad, state):
+        state["step"] += 1
+        step = state["step"].item()
+        clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+
+        if grad.is_sparse:
+            # The sum and the step touch only the gradient's entries; the
+            # update is not linear, so repeated indices are summed first.
+            grad = grad.coalesce()
+            indices, values = grad._indices(), grad._values()
+            state["sum"].add_(sparse_like(grad, indices, values.pow(2)))
+            std = state["sum"].sparse_mask(grad)._values().sqrt_()
+            std.add_(group["eps"])
+            param.add_(sparse_like(grad, indices, values / std), alpha=-clr)
+        else:
+            state["sum"].addcmul_(grad, grad, value=1)
+            std = state["sum"].sqrt().add_(group["eps"])
+            param.addcdiv_(grad, std, value=-clr)
+
+
+def sparse_like(grad, indices, values):
+    """A sparse COO tensor of ``grad``'s shape with these entries."""
+    return torch.sparse_coo_tensor(indices, values, grad.size())

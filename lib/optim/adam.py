@@ -1,12 +1,12 @@
 """Adam (optionally AMSGrad) and AdamW, its decoupled-weight-decay form."""
 
 import torch
-from torch.optim import Optimizer
 
 from ._validation import check_betas, check_lr, check_non_negative
+from .loop import LoopOptimizer, scalar_dtype
 
 
-class Adam(Optimizer):
+class Adam(LoopOptimizer):
     r"""Adam, optionally with the AMSGrad maximum.
 
     With learning rate gamma, betas (beta1, beta2), eps and weight decay
@@ -35,83 +35,88 @@ class Adam(Optimizer):
     the paper (the paper's "more efficient" ordering in Section 2 uses a
     differently scaled eps). For AMSGrad, PyTorch takes the maximum of the
     raw averages v_t and bias-corrects that maximum with the current t;
-    Reddi et al. use no bias correction at all. Weight decay here is an L2
-    term added to the gradient, so Adam rescales it; see ``AdamW``.
+    Reddi et al. use no bias correction at all. Weight decay is by default
+    an L2 term added to the gradient, so Adam rescales it; with
+    ``decoupled_weight_decay=True`` (as in ``torch.optim.Adam``) the weights
+    shrink by (1 - gamma * lambda) instead, which is ``AdamW``.
+    ``lr`` and ``betas`` may be 1-element tensors, as in PyTorch.
 
-    Written as a plain loop over the parameters (no foreach or fused
-    kernels) so that each line can be read against the formulas above.
+    Written as a plain loop over the parameters (``LoopOptimizer``; no
+    foreach, fused or capturable kernels) so that each line can be read
+    against the formulas above. Complex parameters are updated as pairs of
+    real numbers (``torch.view_as_real``), as in PyTorch.
     """
 
-    # AdamW sets this: shrink the weights directly instead of adding
-    # lambda * theta to the gradient.
-    decoupled_weight_decay = False
+    old_group_defaults = dict(amsgrad=False, maximize=False, foreach=None,
+                              capturable=False, differentiable=False,
+                              decoupled_weight_decay=False, fused=None)
+    sparse_error = ("Adam does not support sparse gradients, please "
+                    "consider SparseAdam instead")
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
-                 weight_decay=0, amsgrad=False, *, maximize=False):
+                 weight_decay=0, amsgrad=False, *, foreach=None,
+                 maximize=False, capturable=False, differentiable=False,
+                 fused=None, decoupled_weight_decay=False):
+        # torch.optim.Adam's own refusals come before lib's plain-loop one.
+        tensor_lr_foreach = foreach and not capturable
+        if torch.is_tensor(lr) and tensor_lr_foreach:
+            raise ValueError("lr as a Tensor is not supported for "
+                             "capturable=False and foreach=True")
         check_lr(lr)
         check_non_negative("eps", eps, label="epsilon")
-        check_betas(betas)
+        betas = check_betas(betas)
+        for index, beta in enumerate(betas):
+            if torch.is_tensor(beta) and tensor_lr_foreach:
+                raise ValueError(f"betas[{index}] as a Tensor is not "
+                                 "supported for capturable=False and "
+                                 "foreach=True")
         check_non_negative("weight_decay", weight_decay)
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps,
+        defaults = dict(lr=lr, betas=betas, eps=eps,
                         weight_decay=weight_decay, amsgrad=amsgrad,
-                        maximize=maximize)
+                        maximize=maximize, foreach=foreach,
+                        capturable=capturable, differentiable=differentiable,
+                        fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        """Take one step; ``closure`` re-evaluates the model and the loss."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+    def init_state(self, group, param, state):
+        # A 0-d tensor, as in PyTorch, so that state_dicts can be exchanged
+        # with torch.optim.Adam.
+        state["step"] = torch.tensor(0.0, dtype=scalar_dtype())
+        state["exp_avg"] = torch.zeros_like(param)
+        state["exp_avg_sq"] = torch.zeros_like(param)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = torch.zeros_like(param)
 
-        for group in self.param_groups:
-            lr, weight_decay = group["lr"], group["weight_decay"]
-            beta1, beta2 = group["betas"]
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if param.grad.is_sparse:
-                    raise RuntimeError(
-                        f"{type(self).__name__} does not support sparse "
-                        "gradients, please consider SparseAdam instead")
-                grad = -param.grad if group["maximize"] else param.grad
-                state = self.state[param]
-                if not state:
-                    # A 0-d tensor, as in PyTorch, so that state_dicts can
-                    # be exchanged with torch.optim.Adam.
-                    state["step"] = torch.tensor(0.0)
-                    state["exp_avg"] = torch.zeros_like(param)
-                    state["exp_avg_sq"] = torch.zeros_like(param)
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = torch.zeros_like(param)
+    def update(self, group, param, grad, state):
+        lr, weight_decay = group["lr"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        state["step"] += 1
+        step = state["step"].item()
+        if weight_decay != 0 and group["decoupled_weight_decay"]:
+            # AdamW's decay; the L2 form is already in grad (gradient()).
+            param.mul_(1 - lr * weight_decay)
 
-                state["step"] += 1
-                step = state["step"].item()
-                if weight_decay != 0:
-                    if self.decoupled_weight_decay:
-                        param.mul_(1 - lr * weight_decay)
-                    else:
-                        grad = grad.add(param, alpha=weight_decay)
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        # lerp_ is beta1 * m + (1 - beta1) * g, rounded exactly as PyTorch
+        # rounds it.
+        if torch.is_tensor(beta1):  # as torch.optim: on param's dtype
+            exp_avg.lerp_(grad, 1 - beta1.to(param.device, param.dtype))
+        else:
+            exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
 
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                # lerp_ is beta1 * m + (1 - beta1) * g, rounded exactly as
-                # PyTorch rounds it.
-                exp_avg.lerp_(grad, 1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-
-                bias_correction1 = 1 - beta1 ** step
-                bias_correction2 = 1 - beta2 ** step
-                if group["amsgrad"]:
-                    max_sq = state["max_exp_avg_sq"]
-                    torch.maximum(max_sq, exp_avg_sq, out=max_sq)
-                    second_moment = max_sq
-                else:
-                    second_moment = exp_avg_sq
-                denom = (second_moment.sqrt() / bias_correction2 ** 0.5)
-                denom.add_(group["eps"])
-                param.addcdiv_(exp_avg, denom, value=-lr / bias_correction1)
-        return loss
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        if group["amsgrad"]:
+            max_sq = state["max_exp_avg_sq"]
+            torch.maximum(max_sq, exp_avg_sq, out=max_sq)
+            second_moment = max_sq
+        else:
+            second_moment = exp_avg_sq
+        denom = second_moment.sqrt() / bias_correction2 ** 0.5
+        denom.add_(group["eps"])
+        param.addcdiv_(exp_avg, denom, value=-lr / bias_correction1)
 
 
 class AdamW(Adam):
@@ -136,9 +141,18 @@ class AdamW(Adam):
     rate instead, so ``weight_decay`` is relative to ``lr``.
     """
 
-    decoupled_weight_decay = True
-
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
-                 weight_decay=1e-2, amsgrad=False, *, maximize=False):
+                 weight_decay=1e-2, amsgrad=False, *, maximize=False,
+                 foreach=None, capturable=False, differentiable=False,
+                 fused=None):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad,
-                         maximize=maximize)
+                         foreach=foreach, maximize=maximize,
+                         capturable=capturable,
+                         differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # As torch.optim.AdamW: loaded state is always decoupled.
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True

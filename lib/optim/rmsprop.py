@@ -1,12 +1,12 @@
 """RMSprop: divide the gradient by a running root mean square."""
 
 import torch
-from torch.optim import Optimizer
 
 from ._validation import check_lr, check_non_negative
+from .loop import LoopOptimizer, scalar_dtype
 
 
-class RMSprop(Optimizer):
+class RMSprop(LoopOptimizer):
     r"""RMSprop, optionally centered and with momentum.
 
     With learning rate gamma, smoothing constant alpha, eps, weight decay
@@ -43,66 +43,56 @@ class RMSprop(Optimizer):
     kernels) so that each line can be read against the formulas above.
     """
 
+    old_group_defaults = dict(momentum=0, centered=False, foreach=None,
+                              maximize=False, differentiable=False,
+                              capturable=False)
+    sparse_error = "RMSprop does not support sparse gradients"
+
+    # All positional, in torch.optim.RMSprop's order (maximize after
+    # foreach).
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8,
-                 weight_decay=0, momentum=0, centered=False, *,
-                 maximize=False):
+                 weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False,
+                 differentiable=False):
         check_lr(lr)
         check_non_negative("eps", eps, label="epsilon")
         check_non_negative("momentum", momentum)
         check_non_negative("weight_decay", weight_decay)
         check_non_negative("alpha", alpha)
-        defaults = dict(lr=lr, alpha=alpha, eps=eps,
-                        weight_decay=weight_decay, momentum=momentum,
-                        centered=centered, maximize=maximize)
+        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps,
+                        centered=centered, weight_decay=weight_decay,
+                        capturable=capturable, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        """Take one step; ``closure`` re-evaluates the model and the loss."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+    def init_state(self, group, param, state):
+        # A 0-d tensor, as in PyTorch, so that state_dicts can be exchanged
+        # with torch.optim.RMSprop.
+        state["step"] = torch.tensor(0.0, dtype=scalar_dtype())
+        state["square_avg"] = torch.zeros_like(param)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = torch.zeros_like(param)
+        if group["centered"]:
+            state["grad_avg"] = torch.zeros_like(param)
 
-        for group in self.param_groups:
-            alpha = group["alpha"]
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if param.grad.is_sparse:
-                    raise RuntimeError(
-                        "RMSprop does not support sparse gradients")
-                grad = -param.grad if group["maximize"] else param.grad
-                state = self.state[param]
-                if not state:
-                    # A 0-d tensor, as in PyTorch, so that state_dicts can
-                    # be exchanged with torch.optim.RMSprop.
-                    state["step"] = torch.tensor(0.0)
-                    state["square_avg"] = torch.zeros_like(param)
-                    if group["momentum"] > 0:
-                        state["momentum_buffer"] = torch.zeros_like(param)
-                    if group["centered"]:
-                        state["grad_avg"] = torch.zeros_like(param)
+    def update(self, group, param, grad, state):
+        alpha, eps = group["alpha"], group["eps"]
+        state["step"] += 1
 
-                state["step"] += 1
-                if group["weight_decay"] != 0:
-                    grad = grad.add(param, alpha=group["weight_decay"])
+        square_avg = state["square_avg"]
+        square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+        if group["centered"]:
+            # lerp_ is alpha * avg + (1 - alpha) * grad, rounded exactly as
+            # PyTorch rounds it.
+            grad_avg = state["grad_avg"].lerp_(grad, 1 - alpha)
+            avg = square_avg.addcmul(grad_avg, grad_avg, value=-1)
+            avg = avg.sqrt_().add_(eps)
+        else:
+            avg = square_avg.sqrt().add_(eps)
 
-                square_avg = state["square_avg"]
-                square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
-                if group["centered"]:
-                    # lerp_ is alpha * avg + (1 - alpha) * grad, rounded
-                    # exactly as PyTorch rounds it.
-                    grad_avg = state["grad_avg"].lerp_(grad, 1 - alpha)
-                    avg = square_avg.addcmul(grad_avg, grad_avg, value=-1)
-                    avg = avg.sqrt_().add_(group["eps"])
-                else:
-                    avg = square_avg.sqrt().add_(group["eps"])
-
-                if group["momentum"] > 0:
-                    buf = state["momentum_buffer"]
-                    buf.mul_(group["momentum"]).addcdiv_(grad, avg)
-                    param.add_(buf, alpha=-group["lr"])
-                else:
-                    param.addcdiv_(grad, avg, value=-group["lr"])
-        return loss
+        if group["momentum"] > 0:
+            buf = state["momentum_buffer"]
+            buf.mul_(group["momentum"]).addcdiv_(grad, avg)
+            param.add_(buf, alpha=-group["lr"])
+        else:
+            param.addcdiv_(grad, avg, value=-group["lr"])

@@ -1,12 +1,10 @@
 """Stochastic gradient descent with optional (Nesterov) momentum."""
 
-import torch
-from torch.optim import Optimizer
-
 from ._validation import check_lr, check_non_negative, check_number
+from .loop import LoopOptimizer
 
 
-class SGD(Optimizer):
+class SGD(LoopOptimizer):
     r"""Stochastic gradient descent, optionally with momentum.
 
     With learning rate ``lr`` (gamma), momentum mu, dampening tau and weight
@@ -40,55 +38,47 @@ class SGD(Optimizer):
     kernels) so that each line can be read against the formulas above.
     """
 
+    # torch.optim.SGD.__setstate__'s list.
+    old_group_defaults = dict(nesterov=False, maximize=False, foreach=None,
+                              differentiable=False, fused=False)
+    # SGD's update is linear in the gradient: complex tensors need no view.
+    complex_as_real = False
+
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0,
-                 weight_decay=0, nesterov=False, *, maximize=False):
+                 weight_decay=0, nesterov=False, *, maximize=False,
+                 foreach=None, differentiable=False, fused=None):
         check_lr(lr)
         check_non_negative("momentum", momentum)
         check_number("dampening", dampening)
-        check_non_negative("weight_decay", weight_decay)
+        check_non_negative("weight_decay", weight_decay, tensor_ok=True)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError(
                 "Nesterov momentum requires a momentum and zero dampening"
             )
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov,
-                        maximize=maximize)
+                        maximize=maximize, foreach=foreach,
+                        differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        """Take one step; ``closure`` re-evaluates the model and the loss."""
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
+    def param_state(self, group, param):
+        # As torch.optim.SGD: no state at all without momentum.
+        return self.state[param] if group["momentum"] != 0 else {}
 
-        for group in self.param_groups:
-            momentum = group["momentum"]
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if param.grad.is_sparse:
-                    raise RuntimeError(
-                        "SGD does not support sparse gradients; "
-                        "torch.optim.SGD does")
-                grad = -param.grad if group["maximize"] else param.grad
-                if group["weight_decay"] != 0:
-                    grad = grad.add(param, alpha=group["weight_decay"])
+    def update(self, group, param, grad, state):
+        lr, momentum = group["lr"], group["momentum"]
 
-                if momentum != 0:
-                    state = self.state[param]
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        # No zeros to average in on the first step.
-                        buf = state["momentum_buffer"] = grad.clone()
-                    else:
-                        buf.mul_(momentum).add_(
-                            grad, alpha=1 - group["dampening"])
-                    if group["nesterov"]:
-                        grad = grad.add(buf, alpha=momentum)
-                    else:
-                        grad = buf
+        if momentum != 0:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                # No zeros to average in on the first step. A copy, so
+                # that the buffer never shares memory with param.grad.
+                buf = state["momentum_buffer"] = grad.detach().clone()
+            else:
+                buf.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
+            if group["nesterov"]:
+                grad = grad.add(buf, alpha=momentum)
+            else:
+                grad = buf
 
-                param.add_(grad, alpha=-group["lr"])
-        return loss
+        param.add_(grad, alpha=-lr)
