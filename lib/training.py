@@ -1,11 +1,15 @@
 """A small, fast training loop: ``fit(model, loss_fn, optimizer, X, y, ...)``.
 
 The data live in two tensors that are moved to the device once; mini-batches
-are slices of them. Losses stay on the device during an epoch and are read
-back once per epoch, so a GPU is not forced to wait at every step (calling
-``loss.item()`` each step would do that).
+are slices of them, indexed by an order that is drawn on the CPU (so that a
+seeded generator gives the same batches on every device) and copied to the
+device once per epoch. Losses stay on the device during an epoch and are
+read back once per epoch. So on a GPU the CPU waits for the device once or
+twice per epoch, never at every update (calling ``loss.item()`` each step,
+or copying each batch's indices, would make it wait there).
 """
 
+import inspect
 import sys
 import time
 from dataclasses import dataclass, field
@@ -73,6 +77,12 @@ def _check_args(model, loss_fn, optimizer, num_epochs, batch_size):
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(f"optimizer must be a torch.optim.Optimizer, "
                         f"not {type(optimizer).__name__}")
+    closure = inspect.signature(optimizer.step).parameters.get("closure")
+    if closure is not None and closure.default is inspect.Parameter.empty:
+        raise TypeError(
+            f"{type(optimizer).__name__}.step() needs a closure, which "
+            "lib.fit does not pass: train such an optimizer with your own "
+            "loop, calling optimizer.step(closure)")
     _check_positive_int("num_epochs", num_epochs)
     _check_positive_int("batch_size", batch_size, allow_none=True)
 
@@ -86,10 +96,21 @@ def _diverged(epoch, step, value, optimizer):
         f"too large for this problem: try a smaller learning rate.")
 
 
-def batches(num_samples, batch_size, shuffle, generator=None):
-    """Yield index tensors that cover ``range(num_samples)`` once."""
+def batches(num_samples, batch_size, shuffle, generator=None, device=None):
+    """Yield index tensors (int64) that cover ``range(num_samples)`` once.
+
+    The order is drawn on the CPU from ``generator`` (PyTorch's global one
+    if ``None``), so it is the same for every device, and then moved to
+    ``device`` (default: the CPU) in one copy; every batch is a slice of it.
+    """
     order = (torch.randperm(num_samples, generator=generator) if shuffle
              else torch.arange(num_samples))
+    if device is not None and torch.device(device).type == "cuda":
+        # From pinned memory, non-blocking: the CPU does not wait for the
+        # GPU to finish the previous epoch before queueing this one.
+        order = order.pin_memory().to(device, non_blocking=True)
+    elif device is not None:
+        order = order.to(device)
     for start in range(0, num_samples, batch_size):
         yield order[start:start + batch_size]
 
@@ -100,8 +121,7 @@ def evaluate(model, loss_fn, X, y, batch_size=None):
     model.eval()
     batch_size = batch_size or len(X)
     total = torch.zeros((), device=X.device)
-    for idx in batches(len(X), batch_size, shuffle=False):
-        idx = idx.to(X.device)
+    for idx in batches(len(X), batch_size, shuffle=False, device=X.device):
         total += loss_fn(model(X[idx]), y[idx]) * len(idx)
     return (total / len(X)).item()
 
@@ -111,14 +131,40 @@ def fit(model, loss_fn, optimizer, X, y, *, num_epochs, batch_size=None,
         progress=False):
     """Train ``model`` on ``(X, y)`` and return a :class:`History`.
 
-    ``batch_size=None`` means full-batch gradient descent (one update per
-    epoch); ``batch_size=1`` is per-sample SGD. With ``shuffle`` the samples
-    are visited in a new random order each epoch, drawn from ``generator``
-    (or PyTorch's global generator, which ``seed_everything`` seeds).
-    ``loss_fn`` must return the mean loss of a batch, as PyTorch's losses do
-    by default. ``progress=True`` shows a progress bar with the epoch loss.
+    Args:
+        model: an ``nn.Module``; moved to ``device`` in place, and left in
+            ``train()`` mode (``evaluate`` switches it to ``eval()``).
+        loss_fn: ``loss_fn(model(X[idx]), y[idx])`` must return the *mean*
+            loss of a batch as a 0-d tensor, as PyTorch's losses do.
+        optimizer: a ``torch.optim.Optimizer`` over ``model``'s parameters
+            whose ``step()`` needs no closure (``LBFGS`` is refused).
+        X, y: tensors with the samples along dimension 0, ``len(X) ==
+            len(y)``, any dtype the model and loss accept (e.g. float32
+            ``X`` of shape ``(N, features)``; float or int64 ``y``); moved to
+            ``device`` once.
+        num_epochs: passes over the data, an int >= 1.
+        batch_size: samples per update, an int >= 1; ``None`` (default)
+            means full-batch gradient descent, ``1`` per-sample SGD. The
+            last batch of an epoch may be smaller.
+        shuffle: visit the samples in a new random order each epoch
+            (default ``True``), drawn on the CPU from ``generator`` (or
+            PyTorch's global generator, which ``seed_everything`` seeds).
+        valid_data: optional ``(X_valid, y_valid)``, evaluated after every
+            epoch.
+        device: where to train; default ``choose_device()``.
+        progress: show a progress bar with the epoch loss.
 
-    Raises ``TrainingDiverged`` as soon as an epoch's loss is NaN or inf.
+    Returns a ``History``: ``loss`` (mean training loss of each epoch,
+    weighted by batch size, float), ``step_loss`` (the loss of every
+    update, on its batch, before that update), ``valid_loss`` (after each
+    epoch, if ``valid_data``) and ``epoch_time`` (seconds per epoch).
+
+    On a GPU the CPU waits for the device once per epoch (twice with
+    ``valid_data``), never at every update.
+
+    Raises:
+        TypeError, ValueError: bad arguments or data (named in the message).
+        TrainingDiverged: as soon as an epoch's loss is NaN or inf.
     """
     _check_args(model, loss_fn, optimizer, num_epochs, batch_size)
     _check_data(X, y)
@@ -138,8 +184,9 @@ def fit(model, loss_fn, optimizer, X, y, *, num_epochs, batch_size=None,
             start = time.perf_counter()
             model.train()
             losses, sizes = [], []
-            for idx in batches(len(X), batch_size, shuffle, generator):
-                idx = idx.to(device)
+            # One copy of the epoch's order to the device, not one per batch.
+            for idx in batches(len(X), batch_size, shuffle, generator,
+                               device=device):
                 loss = loss_fn(model(X[idx]), y[idx])
                 optimizer.zero_grad()
                 loss.backward()
@@ -147,7 +194,8 @@ def fit(model, loss_fn, optimizer, X, y, *, num_epochs, batch_size=None,
                 losses.append(loss.detach())
                 sizes.append(len(idx))
             # One transfer per epoch instead of one per update.
-            step_losses = torch.stack(losses).double().cpu()
+            # float64 only on the CPU: Apple's MPS has no float64.
+            step_losses = torch.stack(losses).cpu().double()
             bad = (~torch.isfinite(step_losses)).nonzero()
             if len(bad):
                 step = int(bad[0])

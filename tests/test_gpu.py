@@ -32,3 +32,29 @@ def test_fit_on_cuda_matches_cpu():
         assert next(model.parameters()).device.type == device
         results[device] = history.loss
     assert results["cuda"] == pytest.approx(results["cpu"], rel=1e-4)
+
+
+
+def test_fit_never_waits_for_the_gpu_inside_an_epoch(monkeypatch):
+    """Every call that makes the CPU wait for the GPU raises while fit runs
+    an epoch's updates (the epoch's one readback comes after them)."""
+    import lib.training
+    real_batches = lib.training.batches
+
+    def strict_batches(*args, **kwargs):
+        inner = real_batches(*args, **kwargs)
+        torch.cuda.set_sync_debug_mode("error")
+        try:
+            yield from inner
+        finally:
+            torch.cuda.set_sync_debug_mode(0)
+
+    X, y = torch.randn(256, 4), torch.randn(256, 1)
+    model = nn.Linear(4, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    # Warm-up: CUDA's lazy initialisation synchronises.
+    fit(model, nn.MSELoss(), opt, X, y, num_epochs=1, batch_size=32,
+        device="cuda")
+    monkeypatch.setattr(lib.training, "batches", strict_batches)
+    fit(model, nn.MSELoss(), opt, X, y, num_epochs=2, batch_size=32,
+        device="cuda")

@@ -167,3 +167,41 @@ def test_bad_data():
         fit(*make_run(), bad, y, num_epochs=1)
     with pytest.raises(TypeError, match="validation y"):
         fit(*make_run(), X, y, num_epochs=1, valid_data=(X, y[:, 0].tolist()))
+
+
+def test_closure_only_optimizers_are_refused_up_front():
+    model = nn.Linear(2, 1)
+    with pytest.raises(TypeError, match=r"^LBFGS\.step\(\) needs a closure"):
+        fit(model, nn.MSELoss(), torch.optim.LBFGS(model.parameters()),
+            torch.randn(4, 2), torch.randn(4, 1), num_epochs=1)
+
+
+def test_batches_moves_the_order_once_and_keeps_it():
+    on_cpu = [b.tolist() for b in batches(
+        10, 4, True, torch.Generator().manual_seed(3))]
+    moved = list(batches(10, 4, True, torch.Generator().manual_seed(3),
+                         device="meta"))
+    assert [b.device.type for b in moved] == ["meta"] * 3
+    assert [len(b) for b in moved] == [len(b) for b in on_cpu] == [4, 4, 2]
+    # Slices of one tensor: the epoch's order was copied once.
+    base = moved[0].untyped_storage().data_ptr()
+    assert all(b.untyped_storage().data_ptr() == base for b in moved)
+
+
+def test_fit_shuffles_differently_every_epoch(monkeypatch):
+    seen = []
+    real_batches = batches
+
+    def recording(*args, **kwargs):
+        order = list(real_batches(*args, **kwargs))
+        seen.append(torch.cat(order).tolist())
+        return iter(order)
+
+    monkeypatch.setattr("lib.training.batches", recording)
+    model = nn.Linear(2, 1)
+    fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01),
+        torch.randn(20, 2), torch.randn(20, 1), num_epochs=3, batch_size=5,
+        generator=torch.Generator().manual_seed(0), device="cpu")
+    assert all(sorted(order) == list(range(20)) for order in seen)
+    assert seen[0] != list(range(20))  # not the identity order
+    assert len({tuple(order) for order in seen}) == 3
