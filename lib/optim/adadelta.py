@@ -3,7 +3,7 @@
 import torch
 
 from ._validation import check_lr, check_non_negative, check_number
-from .loop import LoopOptimizer, scalar_dtype
+from .loop import LoopOptimizer, step_counter
 
 
 class Adadelta(LoopOptimizer):
@@ -52,9 +52,7 @@ class Adadelta(LoopOptimizer):
         super().__init__(params, defaults)
 
     def init_state(self, group, param, state):
-        # A 0-d tensor, as in PyTorch, so that state_dicts can be exchanged
-        # with torch.optim.Adadelta.
-        state["step"] = torch.tensor(0.0, dtype=scalar_dtype())
+        state["step"] = step_counter()
         state["square_avg"] = torch.zeros_like(param)
         state["acc_delta"] = torch.zeros_like(param)
 

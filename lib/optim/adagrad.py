@@ -3,7 +3,7 @@
 import torch
 
 from ._validation import check_lr, check_non_negative
-from .loop import LoopOptimizer, scalar_dtype
+from .loop import LoopOptimizer, step_counter
 
 
 class Adagrad(LoopOptimizer):
@@ -67,7 +67,7 @@ class Adagrad(LoopOptimizer):
         value = group["initial_accumulator_value"]
         if torch.is_complex(param):
             value = complex(value, value)
-        state["step"] = torch.tensor(0.0, dtype=scalar_dtype())
+        state["step"] = step_counter()
         state["sum"] = torch.full_like(param, value,
                                        memory_format=torch.preserve_format)
 

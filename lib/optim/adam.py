@@ -3,7 +3,7 @@
 import torch
 
 from ._validation import check_betas, check_lr, check_non_negative
-from .loop import LoopOptimizer, scalar_dtype
+from .loop import LoopOptimizer, step_counter
 
 
 class Adam(LoopOptimizer):
@@ -80,9 +80,7 @@ class Adam(LoopOptimizer):
         super().__init__(params, defaults)
 
     def init_state(self, group, param, state):
-        # A 0-d tensor, as in PyTorch, so that state_dicts can be exchanged
-        # with torch.optim.Adam.
-        state["step"] = torch.tensor(0.0, dtype=scalar_dtype())
+        state["step"] = step_counter()
         state["exp_avg"] = torch.zeros_like(param)
         state["exp_avg_sq"] = torch.zeros_like(param)
         if group["amsgrad"]:

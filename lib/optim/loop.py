@@ -56,12 +56,14 @@ def check_plain_loop(name, options):
                 f"{allowed[-1]!r}")
 
 
-def scalar_dtype():
-    """The dtype torch.optim gives a ``step`` tensor (``_get_scalar_dtype``):
-    float64 under a float64 default dtype, float32 otherwise."""
-    if torch.get_default_dtype() == torch.float64:
-        return torch.float64
-    return torch.float32
+def step_counter(value=0.0):
+    """A ``state["step"]`` as torch.optim keeps it: a 0-d CPU tensor, so
+    that state_dicts can be exchanged with the ``torch.optim`` twin, in
+    float64 under a float64 default dtype and float32 otherwise
+    (``torch.optim.optimizer._get_scalar_dtype``)."""
+    dtype = (torch.float64 if torch.get_default_dtype() == torch.float64
+             else torch.float32)
+    return torch.tensor(float(value), dtype=dtype)
 
 
 def real_views(param, grad, state):
@@ -122,8 +124,7 @@ class LoopOptimizer(Optimizer):
         for param_state in self.state.values():
             step = param_state.get("step")
             if step is not None and not torch.is_tensor(step):
-                param_state["step"] = torch.tensor(float(step),
-                                                   dtype=scalar_dtype())
+                param_state["step"] = step_counter(step)
 
     @torch.no_grad()
     def step(self, closure=None):

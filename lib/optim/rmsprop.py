@@ -3,7 +3,7 @@
 import torch
 
 from ._validation import check_lr, check_non_negative
-from .loop import LoopOptimizer, scalar_dtype
+from .loop import LoopOptimizer, step_counter
 
 
 class RMSprop(LoopOptimizer):
@@ -66,9 +66,7 @@ class RMSprop(LoopOptimizer):
         super().__init__(params, defaults)
 
     def init_state(self, group, param, state):
-        # A 0-d tensor, as in PyTorch, so that state_dicts can be exchanged
-        # with torch.optim.RMSprop.
-        state["step"] = torch.tensor(0.0, dtype=scalar_dtype())
+        state["step"] = step_counter()
         state["square_avg"] = torch.zeros_like(param)
         if group["momentum"] > 0:
             state["momentum_buffer"] = torch.zeros_like(param)
