@@ -133,7 +133,8 @@ def fit(model, loss_fn, optimizer, X, y, *, num_epochs, batch_size=None,
 
     Args:
         model: an ``nn.Module``; moved to ``device`` in place, and left in
-            ``train()`` mode (``evaluate`` switches it to ``eval()``).
+            ``eval()`` mode if ``valid_data`` is given (``evaluate``
+            switches it after every epoch), in ``train()`` mode otherwise.
         loss_fn: ``loss_fn(model(X[idx]), y[idx])`` must return the *mean*
             loss of a batch as a 0-d tensor, as PyTorch's losses do.
         optimizer: a ``torch.optim.Optimizer`` over ``model``'s parameters

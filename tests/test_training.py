@@ -205,3 +205,13 @@ def test_fit_shuffles_differently_every_epoch(monkeypatch):
     assert all(sorted(order) == list(range(20)) for order in seen)
     assert seen[0] != list(range(20))  # not the identity order
     assert len({tuple(order) for order in seen}) == 3
+
+
+def test_mode_fit_leaves_the_model_in_as_documented():
+    for valid, expect_training in ((False, True), (True, False)):
+        model = nn.Linear(2, 1)
+        valid_data = (torch.randn(4, 2), torch.randn(4, 1)) if valid else None
+        fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1),
+            torch.randn(8, 2), torch.randn(8, 1), num_epochs=1,
+            valid_data=valid_data, device="cpu")
+        assert model.training is expect_training
