@@ -9,49 +9,73 @@ lies too close to a cut point for that text to be the same everywhere.
 """
 
 import math
+import numbers
+
+
+def _real(name, number):
+    """``number`` as a float, or a TypeError that names it."""
+    # numbers.Real covers int, float, Fraction and numpy's scalars
+    # (np.float32, np.int64); bool is an int subclass but not a number here.
+    if isinstance(number, bool) or not isinstance(number, numbers.Real):
+        raise TypeError(f"{name} must be a real number, not "
+                        f"{type(number).__name__}")
+    return float(number)
 
 
 def bracket(value, cuts, *, margin=1.02):
     """The two neighbouring cut points around ``value``, as ``"low to high"``.
 
     Args:
-        value: a finite number > 0, such as a loss.
+        value: a finite real number > 0, such as a loss: an ``int``, a
+            ``float`` or a numpy scalar such as ``np.float32`` (anything
+            registered as ``numbers.Real``); not a ``bool`` or a ``str``.
         cuts: the cut points, an increasing sequence of at least two
-            finite numbers > 0 (round numbers read best: 0.01, 0.02, ...).
+            finite real numbers > 0, each of the kinds ``value`` may be
+            (round numbers read best: 0.01, 0.02, ...).
         margin: how far ``value`` must be from both of its cut points, as
-            a factor > 1: ``low * margin < value < high / margin``. The
-            default, 2%, is far more than the round-off of a short float32
-            run, so the text cannot change from one machine to the next.
+            a real factor > 1: ``low * margin < value < high / margin``.
+            The default, 2%, is far more than the round-off of a short
+            float32 run, so the text cannot change from one machine to the
+            next.
 
     Returns the text ``f"{low:g} to {high:g}"``, e.g. ``"0.08 to 0.09"``.
 
     Raises:
-        TypeError: ``value`` or ``margin`` is not a number, or ``cuts`` is
-            not a sequence of numbers.
-        ValueError: ``cuts`` has fewer than two points, is not increasing,
-            or holds a number that is not finite and > 0; ``margin`` is not
-            finite and > 1; ``value`` is not finite and > 0, lies outside
-            ``cuts``, or lies within ``margin`` of a cut point (then choose
-            other cut points).
+        TypeError: ``value`` or ``margin`` is not a real number (a ``bool``,
+            a ``str`` or ``None`` is refused); ``cuts`` is a ``str`` or not
+            iterable; or an element of ``cuts`` is not a real number (the
+            message names it, e.g. ``cuts[2]``).
+        ValueError: ``cuts`` has fewer than two points, holds a number
+            that is not finite and > 0, or is not increasing (the message
+            names the element); ``margin`` is not finite and > 1; ``value``
+            is not finite and > 0, lies outside ``cuts``, or lies within
+            ``margin`` of a cut point (then choose other cut points).
 
     >>> bracket(0.0853, [0.06, 0.08, 0.09, 0.11])
     '0.08 to 0.09'
     """
-    for name, number in (("value", value), ("margin", margin)):
-        if isinstance(number, bool) or not isinstance(number, (int, float)):
-            raise TypeError(f"{name} must be a number, not "
-                            f"{type(number).__name__}")
+    value = _real("value", value)
+    margin = _real("margin", margin)
+    if isinstance(cuts, (str, bytes)):
+        raise TypeError("cuts must be a sequence of numbers, not "
+                        f"{type(cuts).__name__}")
     try:
-        cuts = [float(cut) for cut in cuts]
+        cuts = list(cuts)
     except TypeError:
         raise TypeError("cuts must be a sequence of numbers, not "
                         f"{type(cuts).__name__}") from None
+    cuts = [_real(f"cuts[{i}]", cut) for i, cut in enumerate(cuts)]
     if len(cuts) < 2:
         raise ValueError(f"cuts must hold at least two points, got {cuts}")
-    if not all(math.isfinite(cut) and cut > 0 for cut in cuts):
-        raise ValueError(f"cuts must be finite numbers > 0, got {cuts}")
-    if any(a >= b for a, b in zip(cuts, cuts[1:])):
-        raise ValueError(f"cuts must be increasing, got {cuts}")
+    for i, cut in enumerate(cuts):
+        if not (math.isfinite(cut) and cut > 0):
+            raise ValueError(f"cuts[{i}] must be a finite number > 0, "
+                             f"got {cut}")
+    for i in range(1, len(cuts)):
+        if not cuts[i - 1] < cuts[i]:
+            raise ValueError(f"cuts must be increasing: cuts[{i}] = "
+                             f"{cuts[i]:g} is not above cuts[{i - 1}] = "
+                             f"{cuts[i - 1]:g}")
     if not (math.isfinite(margin) and margin > 1):
         raise ValueError(f"Invalid margin: {margin} (expected a finite "
                          "number > 1)")

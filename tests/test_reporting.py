@@ -1,3 +1,6 @@
+from fractions import Fraction
+
+import numpy as np
 import pytest
 
 from lib.reporting import bracket
@@ -17,6 +20,17 @@ def test_value_between_its_two_neighbouring_cuts(value, text):
 
 def test_an_int_value_and_a_tuple_of_cuts_work():
     assert bracket(15, (10, 20)) == "10 to 20"
+
+
+def test_numpy_scalars_and_fractions_are_numbers():
+    # A loss read back from a float32 tensor is often an np.float32.
+    assert bracket(np.float32(0.0853), CUTS) == "0.08 to 0.09"
+    assert bracket(np.float64(0.0853), CUTS) == "0.08 to 0.09"
+    assert bracket(np.int64(15), (np.int64(10), 20)) == "10 to 20"
+    assert bracket(Fraction(3, 20), [Fraction(1, 10), 0.2]) == "0.1 to 0.2"
+    assert bracket(0.0815, CUTS, margin=np.float32(1.01)) == "0.08 to 0.09"
+    cuts32 = np.array(CUTS, dtype=np.float32)
+    assert bracket(0.0853, cuts32) == "0.08 to 0.09"
 
 
 @pytest.mark.parametrize("value", [0.0815, 0.0885, 0.08, 0.09])
@@ -44,25 +58,49 @@ def test_value_must_be_finite_and_positive(value):
         bracket(value, CUTS)
 
 
-@pytest.mark.parametrize("value, margin", [
-    ("0.05", 1.02), (None, 1.02), (True, 1.02), (0.05, "2%")])
-def test_non_numbers_are_a_type_error(value, margin):
-    with pytest.raises(TypeError, match="must be a number"):
+@pytest.mark.parametrize("value, margin, name, kind", [
+    ("0.05", 1.02, "value", "str"),
+    (None, 1.02, "value", "NoneType"),
+    (True, 1.02, "value", "bool"),
+    (np.bool_(True), 1.02, "value", "bool"),
+    (0.05, "2%", "margin", "str"),
+    (0.05, None, "margin", "NoneType"),
+    (0.05, True, "margin", "bool"),
+])
+def test_non_numbers_are_a_type_error(value, margin, name, kind):
+    with pytest.raises(TypeError,
+                       match=f"^{name} must be a real number, not {kind}"):
         bracket(value, CUTS, margin=margin)
 
 
-def test_cuts_must_be_a_sequence_of_numbers():
-    with pytest.raises(TypeError, match="cuts must be a sequence"):
-        bracket(0.05, 0.1)
+@pytest.mark.parametrize("cuts", [0.1, None, "0.01 0.1"])
+def test_cuts_must_be_a_sequence_of_numbers(cuts):
+    with pytest.raises(TypeError, match="^cuts must be a sequence"):
+        bracket(0.05, cuts)
+
+
+@pytest.mark.parametrize("cuts, message", [
+    (["0.01", "0.1"], r"^cuts\[0\] must be a real number, not str"),
+    ([0.01, 0.04, None], r"^cuts\[2\] must be a real number, not NoneType"),
+    ([0.01, True, 0.1], r"^cuts\[1\] must be a real number, not bool"),
+])
+def test_a_cut_that_is_not_a_number_is_named(cuts, message):
+    with pytest.raises(TypeError, match=message):
+        bracket(0.05, cuts)
 
 
 @pytest.mark.parametrize("cuts, message", [
     ([0.1], "at least two"),
     ([], "at least two"),
-    ([0.1, 0.05, 0.2], "increasing"),
-    ([0.1, 0.1, 0.2], "increasing"),
-    ([0.0, 0.1], "finite numbers > 0"),
-    ([0.1, float("inf")], "finite numbers > 0"),
+    ([0.1, 0.05, 0.2],
+     r"increasing: cuts\[1\] = 0.05 is not above cuts\[0\] = 0.1$"),
+    ([0.01, 0.1, 0.1, 0.2],
+     r"increasing: cuts\[2\] = 0.1 is not above cuts\[1\] = 0.1$"),
+    ([0.0, 0.1], r"^cuts\[0\] must be a finite number > 0, got 0.0$"),
+    ([0.01, 0.1, float("inf")],
+     r"^cuts\[2\] must be a finite number > 0, got inf$"),
+    ([0.01, float("nan"), 0.2],
+     r"^cuts\[1\] must be a finite number > 0, got nan$"),
 ])
 def test_bad_cuts_are_a_value_error(cuts, message):
     with pytest.raises(ValueError, match=message):
