@@ -39,7 +39,7 @@ def test_fit_never_waits_for_the_gpu_inside_an_epoch(monkeypatch):
     """Every call that makes the CPU wait for the GPU raises while fit runs
     an epoch's updates (the epoch's one readback comes after them)."""
     import lib.training
-    real_batches = lib.training.batches
+    real_batches = lib.training.epoch_batches
 
     def strict_batches(*args, **kwargs):
         inner = real_batches(*args, **kwargs)
@@ -55,6 +55,6 @@ def test_fit_never_waits_for_the_gpu_inside_an_epoch(monkeypatch):
     # Warm-up: CUDA's lazy initialisation synchronises.
     fit(model, nn.MSELoss(), opt, X, y, num_epochs=1, batch_size=32,
         device="cuda")
-    monkeypatch.setattr(lib.training, "batches", strict_batches)
+    monkeypatch.setattr(lib.training, "epoch_batches", strict_batches)
     fit(model, nn.MSELoss(), opt, X, y, num_epochs=2, batch_size=32,
         device="cuda")

@@ -5,7 +5,8 @@ import torch
 from torch import nn
 
 from lib.seeding import seed_everything
-from lib.training import History, TrainingDiverged, batches, evaluate, fit
+from lib.training import (History, TrainingDiverged, _all_finite, batches,
+                          epoch_batches, epoch_order, evaluate, fit)
 
 
 def line_data(n=64):
@@ -107,6 +108,26 @@ def test_divergence_stops_with_a_clear_message():
     assert "smaller learning rate" in message
 
 
+def test_divergence_names_the_first_bad_update():
+    # The check runs once per epoch, on the read-back losses; it must still
+    # name the first update whose loss was not finite, counted within its
+    # epoch. Calls 7 and 8 of the loss (epoch 3 of 3 updates) give NaN.
+    calls = []
+
+    def loss_fn(output, target):
+        calls.append(1)
+        loss = nn.functional.mse_loss(output, target)
+        return loss * math.nan if len(calls) in (7, 8) else loss
+
+    model = nn.Linear(2, 1)
+    with pytest.raises(TrainingDiverged, match=r"became nan at epoch 3, "
+                                               r"update 1\."):
+        fit(model, loss_fn, torch.optim.SGD(model.parameters(), lr=0.0),
+            torch.randn(10, 2), torch.randn(10, 1), num_epochs=5,
+            batch_size=4, device="cpu")
+    assert len(calls) == 9  # the epoch ran to its end, then fit stopped
+
+
 def test_divergence_is_a_floating_point_error():
     assert issubclass(TrainingDiverged, FloatingPointError)
 
@@ -188,23 +209,100 @@ def test_batches_moves_the_order_once_and_keeps_it():
     assert all(b.untyped_storage().data_ptr() == base for b in moved)
 
 
-def test_fit_shuffles_differently_every_epoch(monkeypatch):
-    seen = []
-    real_batches = batches
+def test_fit_shuffles_differently_every_epoch():
+    # A model that records the batches it sees: X holds each sample's index,
+    # so the inputs show the order in which fit visited the samples.
+    class Recorder(nn.Linear):
+        seen = []
 
-    def recording(*args, **kwargs):
-        order = list(real_batches(*args, **kwargs))
-        seen.append(torch.cat(order).tolist())
-        return iter(order)
+        def forward(self, x):
+            self.seen.append(x[:, 0].long().tolist())
+            return super().forward(x)
 
-    monkeypatch.setattr("lib.training.batches", recording)
-    model = nn.Linear(2, 1)
-    fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01),
-        torch.randn(20, 2), torch.randn(20, 1), num_epochs=3, batch_size=5,
+    X = torch.arange(20.0).repeat(2, 1).T
+    model = Recorder(2, 1)
+    fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.0),
+        X, torch.zeros(20, 1), num_epochs=3, batch_size=5,
         generator=torch.Generator().manual_seed(0), device="cpu")
-    assert all(sorted(order) == list(range(20)) for order in seen)
-    assert seen[0] != list(range(20))  # not the identity order
-    assert len({tuple(order) for order in seen}) == 3
+    epochs = [sum(model.seen[i:i + 4], []) for i in (0, 4, 8)]
+    assert [len(batch) for batch in model.seen] == [5] * 12
+    assert all(sorted(order) == list(range(20)) for order in epochs)
+    assert epochs[0] != list(range(20))  # not the identity order
+    assert len({tuple(order) for order in epochs}) == 3
+
+
+def test_fit_visits_the_samples_in_order_without_shuffle():
+    class Recorder(nn.Linear):
+        seen = []
+
+        def forward(self, x):
+            self.seen.append(x[:, 0].long().tolist())
+            return super().forward(x)
+
+    X = torch.arange(10.0).repeat(2, 1).T
+    model = Recorder(2, 1)
+    fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.0),
+        X, torch.zeros(10, 1), num_epochs=2, batch_size=4, shuffle=False,
+        device="cpu")
+    assert model.seen == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]] * 2
+
+
+def test_epoch_batches_are_the_indexed_batches_as_views():
+    X, y = torch.randn(10, 3), torch.arange(10)
+    for shuffle in (False, True):
+        expected = [(X[idx], y[idx]) for idx in batches(
+            10, 4, shuffle, torch.Generator().manual_seed(5))]
+        got = list(epoch_batches(X, y, 4, shuffle,
+                                 torch.Generator().manual_seed(5)))
+        assert len(got) == len(expected) == 3
+        for (xb, yb), (xe, ye) in zip(got, expected):
+            assert torch.equal(xb, xe) and torch.equal(yb, ye)
+        # Views of one tensor: X itself, or one gathered copy per epoch.
+        bases = {xb.untyped_storage().data_ptr() for xb, _ in got}
+        assert len(bases) == 1
+        assert (X.untyped_storage().data_ptr() in bases) is not shuffle
+
+
+def test_epoch_order_on_another_device_is_the_cpu_order():
+    on_cpu = epoch_order(10, True, torch.Generator().manual_seed(2))
+    moved = epoch_order(10, True, torch.Generator().manual_seed(2),
+                        device="meta")
+    assert moved.device.type == "meta" and moved.shape == on_cpu.shape
+    assert sorted(on_cpu.tolist()) == list(range(10))
+    assert epoch_order(4, False).tolist() == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64,
+                                   torch.float16, torch.bfloat16,
+                                   torch.complex64])
+def test_all_finite_finds_every_kind_of_bad_value(dtype):
+    good = torch.linspace(-3, 3, 12).to(dtype).reshape(3, 4)
+    assert _all_finite(good)
+    for bad in (math.nan, math.inf, -math.inf):
+        for where in ((0, 0), (1, 2), (2, 3)):
+            t = good.clone()
+            t[where] = bad
+            assert not _all_finite(t), (bad, where)
+    if dtype.is_complex:
+        t = good.clone()
+        t[1, 1] = complex(0, math.inf)  # only the imaginary part
+        assert not _all_finite(t)
+
+
+def test_fit_moves_the_model_unless_all_of_it_is_there(monkeypatch):
+    # fit skips model.to when every parameter and buffer is already on the
+    # device; one tensor elsewhere, even an unused buffer, means a move.
+    moves = []
+    monkeypatch.setattr(nn.Module, "to",
+                        lambda self, *args: moves.append(args) or self)
+    model = nn.Linear(2, 1)
+    data = torch.randn(8, 2), torch.randn(8, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    fit(model, nn.MSELoss(), opt, *data, num_epochs=1, device="cpu")
+    assert moves == []
+    model.register_buffer("elsewhere", torch.zeros(1, device="meta"))
+    fit(model, nn.MSELoss(), opt, *data, num_epochs=1, device="cpu")
+    assert moves == [(torch.device("cpu"),)]
 
 
 def test_mode_fit_leaves_the_model_in_as_documented():
