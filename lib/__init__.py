@@ -2,7 +2,8 @@
 
 Each piece is taught in a chapter first and imported afterwards:
 
-- ``choose_device``   -- CUDA, then MPS, then CPU (``BOOK_DEVICE`` overrides)
+- ``choose_device``   -- CUDA, then MPS, then CPU (``BOOK_DEVICE`` overrides);
+  ``float64_device`` -- the CPU in place of MPS, which has no float64
 - ``seed_everything`` -- repeatable random numbers
 - ``make_regression`` -- a seeded linear-regression data set
 - ``fit``             -- a small training loop that returns a ``History``
@@ -16,7 +17,8 @@ Each piece is taught in a chapter first and imported afterwards:
 
 from . import optim, surfaces
 from .data import make_regression
-from .device import choose_device, describe_device
+from .device import (choose_device, describe_device, float64_device,
+                     supports_float64)
 from .plotting import color_for, plot_curves, use_book_style
 from .reporting import bracket
 from .seeding import seed_everything
@@ -30,11 +32,13 @@ __all__ = [
     "color_for",
     "describe_device",
     "evaluate",
+    "float64_device",
     "fit",
     "make_regression",
     "optim",
     "plot_curves",
     "seed_everything",
+    "supports_float64",
     "surfaces",
     "use_book_style",
 ]

@@ -61,6 +61,27 @@ def choose_device(name: str | None = None) -> torch.device:
     return torch.device(name.strip().lower())
 
 
+def supports_float64(device) -> bool:
+    """Whether ``device`` (a ``torch.device`` or its name) computes in
+    float64. Apple's MPS has none: torch refuses to move a float64 tensor
+    there ("Cannot convert a MPS Tensor to float64 dtype as the MPS
+    framework doesn't support float64. Please use float32 instead.",
+    ``MPS_ERROR_DOUBLE_NOT_SUPPORTED`` in ATen's MPS sources). CPU and CUDA
+    have it."""
+    return torch.device(device).type != "mps"
+
+
+def float64_device(device) -> torch.device:
+    """The device for a float64 computation in a chapter that trains on
+    ``device``: ``device`` itself where it has float64, else the CPU.
+
+    The book's float64 runs are small (toy problems and exact references),
+    so on a Mac they run on the CPU while float32 training uses MPS.
+    """
+    device = torch.device(device)
+    return device if supports_float64(device) else torch.device("cpu")
+
+
 def describe_device(device: torch.device) -> str:
     """A short human-readable name, e.g. 'cuda (NVIDIA H100)' or 'cpu'."""
     device = torch.device(device)

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from tqdm.std import tqdm
 
-from .device import choose_device
+from .device import choose_device, supports_float64
 
 # No elapsed time or rate in the bar: its final state is then the same on
 # every run, so notebooks that show it stay comparable by nbval.
@@ -109,6 +109,20 @@ def _check_args(model, loss_fn, optimizer, num_epochs, batch_size):
             "loop, calling optimizer.step(closure)")
     _check_positive_int("num_epochs", num_epochs)
     _check_positive_int("batch_size", batch_size, allow_none=True)
+
+
+def _check_float64(device, model, X, y, valid_data):
+    # Refused before anything moves, with the cause and the way out; torch
+    # itself would fail at the first float64 tensor moved to MPS.
+    if supports_float64(device):
+        return
+    tensors = itertools.chain(model.parameters(), model.buffers(), (X, y),
+                              valid_data or ())
+    if any(t.dtype in (torch.float64, torch.complex128) for t in tensors):
+        raise TypeError(
+            f"{device.type} has no float64, but the model or the data are "
+            "float64: train in float32 (model.float(), X.float()) or on "
+            "a device that has it (device=lib.float64_device(device))")
 
 
 def _all_on(model, device):
@@ -228,7 +242,8 @@ def fit(model, loss_fn, optimizer, X, y, *, num_epochs, batch_size=None,
     ``valid_data``), never at every update.
 
     Raises:
-        TypeError, ValueError: bad arguments or data (named in the message).
+        TypeError, ValueError: bad arguments or data (named in the message),
+            including float64 tensors for a device without float64 (MPS).
         TrainingDiverged: as soon as an epoch's loss is NaN or inf.
     """
     _check_args(model, loss_fn, optimizer, num_epochs, batch_size)
@@ -236,6 +251,7 @@ def fit(model, loss_fn, optimizer, X, y, *, num_epochs, batch_size=None,
     if valid_data is not None:
         _check_data(*valid_data, what="validation")
     device = torch.device(device) if device is not None else choose_device()
+    _check_float64(device, model, X, y, valid_data)
     if not _all_on(model, device):
         model.to(device)
     X, y = X.to(device), y.to(device)

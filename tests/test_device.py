@@ -63,3 +63,28 @@ def test_mps_requested_without_mps(monkeypatch):
 
 def test_describe_cpu():
     assert describe_device(torch.device("cpu")) == "cpu"
+
+
+def test_float64_support_by_device():
+    from lib.device import float64_device, supports_float64
+    assert supports_float64("cpu") and supports_float64(torch.device("cuda"))
+    assert not supports_float64("mps")
+    assert float64_device("mps") == torch.device("cpu")
+    assert float64_device("cuda:1") == torch.device("cuda:1")
+    assert float64_device(torch.device("cpu")) == torch.device("cpu")
+
+
+def test_fit_refuses_float64_on_mps_before_moving_anything():
+    # Testable without a Mac: the check runs before anything is moved.
+    from torch import nn
+    import lib
+    model = nn.Linear(2, 1).double()
+    X, y = torch.randn(4, 2, dtype=torch.float64), torch.randn(4, 1).double()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="mps has no float64.*float64_device"):
+        lib.fit(model, nn.MSELoss(), opt, X, y, num_epochs=1, device="mps")
+    with pytest.raises(TypeError, match="mps has no float64"):
+        lib.fit(model.float(), nn.MSELoss(), opt, X.float(), y.float(),
+                num_epochs=1, device="mps",
+                valid_data=(X, y.float()))
+    assert next(model.parameters()).device.type == "cpu"
