@@ -422,6 +422,38 @@ def test_adagrad_state_exists_from_the_start_and_can_be_shared():
     assert ours["state"].keys() == theirs["state"].keys()
 
 
+@pytest.mark.parametrize("default_value", [0, 1.0])
+def test_adagrad_sums_start_at_the_constructors_value_as_in_torch(
+        default_value):
+    """torch.optim.Adagrad ignores a group's own initial_accumulator_value,
+    for a group given to the constructor and for one added later with
+    add_param_group (_init_group fills the sum from self.defaults at the
+    group's first step); lib does the same, step for step."""
+    runs = []
+    for kind in ("lib", "torch"):
+        model = make_model()
+        optimizer = make_optimizer(kind, "Adagrad", [dict(
+            params=model[0].parameters(), initial_accumulator_value=0.3)],
+            dict(lr=0.1, initial_accumulator_value=default_value))
+        optimizer.add_param_group(dict(params=model[2].parameters(),
+                                       initial_accumulator_value=0.5))
+        train(model, optimizer, range(NUM_STEPS))
+        runs.append((model, optimizer))
+    assert_same(*runs)
+
+    # One step with gradient 1: the added group's sum is default + 1.
+    for module in (lib.optim, torch.optim):
+        w = torch.zeros(1, requires_grad=True)
+        optimizer = module.Adagrad(
+            [torch.zeros(1, requires_grad=True)],
+            initial_accumulator_value=default_value)
+        optimizer.add_param_group(dict(params=[w],
+                                       initial_accumulator_value=0.5))
+        w.sum().backward()
+        optimizer.step()
+        assert optimizer.state[w]["sum"].item() == default_value + 1
+
+
 def test_sgd_takes_a_tensor_lr_as_torch_does():
     """The issue's case: SGD(params, lr=torch.tensor(0.01))."""
     kwargs = dict(lr=torch.tensor(0.01), momentum=0.9)

@@ -25,9 +25,11 @@ class Adadelta(LoopOptimizer):
     (2012), https://arxiv.org/abs/1212.5701
 
     How this maps to PyTorch: identical to ``torch.optim.Adadelta``. The
-    paper has no learning rate (gamma = 1, the default here); unlike Adam
-    and RMSprop, eps sits inside both square roots, which is what lets the
-    very first steps move at all when u_0 = 0.
+    paper has no learning rate (gamma = 1, the default here). Unlike Adam
+    and RMSprop, eps sits inside both square roots; the one in the
+    numerator, sqrt(u_{t-1} + eps), is what lets the first steps move at
+    all: with u_0 = 0 the numerator would otherwise be 0 and no step could
+    ever grow u.
 
     Written as a plain loop over the parameters (no foreach or fused
     kernels) so that each line can be read against the formulas above.

@@ -28,7 +28,10 @@ class Adagrad(LoopOptimizer):
     offers the 1 / (1 + (t - 1) eta) learning-rate decay. As in PyTorch,
     the state is created when the optimizer is built, and a sparse
     gradient (``nn.Embedding(..., sparse=True)``) updates only the entries
-    it holds; weight decay is refused with sparse gradients.
+    it holds; weight decay is refused with sparse gradients. Every sum
+    starts at the constructor's ``initial_accumulator_value``: a param
+    group's own value (given to the constructor or to
+    ``add_param_group``) is ignored, as in PyTorch.
 
     Written as a plain loop over the parameters (no foreach or fused
     kernels) so that each line can be read against the formulas above.
@@ -54,17 +57,17 @@ class Adagrad(LoopOptimizer):
                         differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
         # As torch.optim.Adagrad: the state exists from the start (so that
-        # share_memory() and an early state_dict work), every sum filled
-        # with the constructor's initial_accumulator_value.
+        # share_memory() and an early state_dict work).
         for group in self.param_groups:
             for param in group["params"]:
-                self.init_state(dict(group, initial_accumulator_value=(
-                    initial_accumulator_value)), param, self.state[param])
+                self.init_state(group, param, self.state[param])
 
     def init_state(self, group, param, state):
-        # Also used for parameters added later with add_param_group (for
-        # which torch.optim.Adagrad has no state and fails at step()).
-        value = group["initial_accumulator_value"]
+        # Every sum starts at the constructor's initial_accumulator_value
+        # (self.defaults), never a group's own: torch.optim.Adagrad does
+        # so in __init__ and, for a group added with add_param_group, at
+        # its first step (_init_group in torch/optim/adagrad.py).
+        value = self.defaults["initial_accumulator_value"]
         if torch.is_complex(param):
             value = complex(value, value)
         state["step"] = step_counter()
