@@ -12,9 +12,7 @@ this on PyTorch's own test settings. The exceptions, by design:
   ``fused=True``, ``capturable=True`` and ``differentiable=True`` raise a
   ``ValueError`` that says so (``None``/``False`` are accepted);
 - a string or other non-number where a number belongs raises a
-  ``TypeError`` naming the argument (PyTorch fails on a comparison);
-- ``Adagrad`` also creates state for parameters added later with
-  ``add_param_group`` (PyTorch's fails at ``step()``).
+  ``TypeError`` naming the argument (PyTorch fails on a comparison).
 
 They are plain loops over the parameters (the shared bookkeeping is in
 ``lib.optim.loop``), written to be read:
