@@ -329,7 +329,10 @@ def sparse_run(kind, name, kwargs, num_steps=5):
 @pytest.mark.parametrize("name, kwargs", [
     ("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, maximize=True)),
     ("Adagrad", dict(lr=0.5)), ("Adagrad", dict(lr=0.5, lr_decay=0.1)),
-    ("Adagrad", dict(lr=0.5, initial_accumulator_value=0.2))])
+    ("Adagrad", dict(lr=0.5, initial_accumulator_value=0.2)),
+    # lr 1-element 1-d, as torch.optim squeezed to 0-d before the update.
+    ("SGD", dict(lr=torch.tensor([0.1]))),
+    ("Adagrad", dict(lr=torch.tensor([0.5]), lr_decay=torch.tensor(0.1)))])
 def test_sparse_gradients_match_torch(name, kwargs):
     ours, optimizer = sparse_run("lib", name, kwargs)
     theirs, ref_optimizer = sparse_run("torch", name, kwargs)

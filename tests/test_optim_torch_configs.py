@@ -9,6 +9,7 @@ each of its twin's settings beside ``torch.optim`` (its for-loop
 implementation, ``foreach=False``) and must agree with it exactly:
 
 - in float32, float64 and complex64;
+- with numbers given as tensors: lr 1-element but 1-d, the others 0-d;
 - with two parameter groups, one of them at half the learning rate;
 - through a step where one parameter has no gradient, and a change of
   every group's learning rate half-way;
@@ -54,12 +55,41 @@ EXTRA_INPUTS = {
 }
 
 
+def as_tensors(lr, **others):
+    """lr as a 1-element 1-d tensor, which torch.optim squeezes to 0-d
+    inside each update function (``_to_scalar``,
+    torch/optim/optimizer.py), and the other floats as 0-d tensors, which
+    it passes on as they are."""
+    return dict(lr=torch.tensor([lr]),
+                **{key: torch.tensor(value) if isinstance(value, float)
+                   else value for key, value in others.items()})
+
+
+# Every number a tensor at once, through all the checks below.
+TENSOR_INPUTS = {
+    "SGD": [as_tensors(0.05, momentum=0.9, nesterov=True),
+            as_tensors(0.05, momentum=0.9, dampening=0.1,
+                       weight_decay=0.1)],
+    "Adam": [as_tensors(0.01, betas=(torch.tensor([0.8]),
+                                     torch.tensor(0.99)),
+                        eps=1e-8, weight_decay=0.1, amsgrad=True)],
+    "AdamW": [as_tensors(0.01, eps=1e-8, weight_decay=0.5)],
+    "RMSprop": [as_tensors(0.01, alpha=0.9, eps=1e-8, weight_decay=0.1,
+                           momentum=0.5, centered=True)],
+    "Adadelta": [as_tensors(0.5, rho=0.9, eps=1e-6, weight_decay=0.1)],
+    "Adagrad": [as_tensors(0.1, lr_decay=0.1, weight_decay=0.1,
+                           initial_accumulator_value=0.5, eps=1e-10)],
+}
+
+
 def settings(name):
     """(id, kwargs) for every optim_db input of ``name``, and the extras."""
     inputs = INFO[name].optim_inputs_func(device="cpu", dtype=torch.float32)
     found = [(f"{name}-{i.desc}", i.kwargs) for i in inputs]
     found += [(f"{name}-extra{k}", kwargs)
               for k, kwargs in enumerate(EXTRA_INPUTS.get(name, []))]
+    found += [(f"{name}-tensors{k}", kwargs)
+              for k, kwargs in enumerate(TENSOR_INPUTS[name])]
     return found
 
 
@@ -132,6 +162,12 @@ def run(kind, name, kwargs, dtype, grad_mode, steps=range(NUM_STEPS),
     return params, optimizer
 
 
+def kinds(value):
+    """Shape and dtype of each tensor in a group option (betas: a pair)."""
+    values = value if isinstance(value, tuple) else (value,)
+    return [(v.shape, v.dtype) for v in values if torch.is_tensor(v)]
+
+
 def assert_identical(ours, theirs):
     """Same parameters, bit for bit, and the same state and groups."""
     (params, optimizer), (ref_params, ref_optimizer) = ours, theirs
@@ -139,6 +175,11 @@ def assert_identical(ours, theirs):
         torch.testing.assert_close(p, q, rtol=0, atol=0)
     state, ref_state = optimizer.state_dict(), ref_optimizer.state_dict()
     assert state["param_groups"] == ref_state["param_groups"]
+    # == passes tensor([0.01]) for tensor(0.01): compare shapes and dtypes.
+    for group, ref_group in zip(state["param_groups"],
+                                ref_state["param_groups"]):
+        for key, value in ref_group.items():
+            assert kinds(group[key]) == kinds(value), key
     assert state["state"].keys() == ref_state["state"].keys()
     for index, values in ref_state["state"].items():
         assert state["state"][index].keys() == values.keys()
@@ -206,7 +247,7 @@ NEWER_OPTIONS = ["maximize", "foreach", "differentiable", "fused",
 @pytest.mark.parametrize("float_step", [False, True])
 @pytest.mark.parametrize("name", NAMES)
 def test_older_state_dicts_load_as_in_torch(name, float_step):
-    kwargs = dict(settings(name)[-1][1])  # an extra, with some state
+    kwargs = dict(EXTRA_INPUTS[name][-1])  # an extra, with some state
     start = old_state_dict(name, kwargs, NEWER_OPTIONS, float_step)
     steps = range(3, NUM_STEPS)
     ours = run("lib", name, kwargs, torch.float32, "set_to_none", steps,
@@ -245,3 +286,47 @@ def test_bad_input_raises_torchs_error(case):
     else:
         with pytest.raises(info.error_type, match=info.error_regex):
             attempt()
+
+
+# Each number of each class, alone, as a 0-d and as a 1-element 1-d tensor.
+NUMBERS = {
+    "SGD": dict(lr=0.1, momentum=0.5, dampening=0.3, weight_decay=0.1),
+    "Adagrad": dict(lr=0.1, lr_decay=0.1, weight_decay=0.1,
+                    initial_accumulator_value=0.5, eps=1e-10),
+    "RMSprop": dict(lr=0.01, alpha=0.9, eps=1e-8, weight_decay=0.1,
+                    momentum=0.5),
+    "Adadelta": dict(lr=0.5, rho=0.9, eps=1e-6, weight_decay=0.1),
+    "Adam": dict(lr=0.01, eps=1e-8, weight_decay=0.1),
+    "AdamW": dict(lr=0.01, eps=1e-8, weight_decay=0.1),
+}
+TENSOR_CASES = [(name, key, dims) for name in NAMES for key in NUMBERS[name]
+                for dims in (0, 1)]
+
+
+def outcome(kind, name, kwargs, dtype):
+    """(error message or None, run's result or None)."""
+    try:
+        return None, run(kind, name, kwargs, dtype, "set_to_none")
+    except TypeError as error:
+        return str(error), None
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("case", TENSOR_CASES,
+                         ids=lambda case: "{}-{}-{}d".format(*case))
+def test_a_tensor_number_as_in_torch(case, dtype):
+    """Where torch.optim steps with the tensor, lib steps the same, bit
+    for bit; where it fails (a 1-d tensor where an operation takes a
+    number, such as ``add``'s ``alpha``), lib fails with the same
+    TypeError. A 0-d tensor, and a 1-element lr of any shape, must step."""
+    name, key, dims = case
+    value = torch.tensor(NUMBERS[name][key])
+    kwargs = dict(NUMBERS[name], **{key: value if dims == 0
+                                    else value.reshape(1)})
+    their_error, theirs = outcome("torch", name, kwargs, dtype)
+    our_error, ours = outcome("lib", name, kwargs, dtype)
+    assert our_error == their_error
+    if dims == 0 or key == "lr":
+        assert their_error is None
+    if theirs is not None:
+        assert_identical(ours, theirs)

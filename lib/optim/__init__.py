@@ -4,9 +4,13 @@ Each class has the signature of the PyTorch optimizer of the same name,
 raises its errors for bad arguments (with its messages), keeps the same
 state and param-group options (so ``state_dict`` files cross both ways,
 older PyTorch versions' included) and takes the same steps, bit for bit on
-the CPU, for real and complex parameters, tensor learning rates and (SGD,
-Adagrad) sparse gradients; ``tests/test_optim_torch_configs.py`` checks
-this on PyTorch's own test settings. The exceptions, by design:
+the CPU, for real and complex parameters, (SGD, Adagrad) sparse gradients
+and numbers given as tensors: a learning rate (or Adam's betas) with one
+element, of any shape, used as 0-d as torch.optim does; any other number
+as a 0-d tensor, or a 1-element one where torch.optim takes that
+(elsewhere both raise the same ``TypeError``).
+``tests/test_optim_torch_configs.py`` checks this, and PyTorch's own test
+settings. The exceptions, by design:
 
 - only the plain per-parameter loop exists: ``foreach=True``,
   ``fused=True``, ``capturable=True`` and ``differentiable=True`` raise a

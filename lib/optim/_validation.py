@@ -8,21 +8,28 @@ from numbers import Real
 
 import torch
 
+from .loop import to_scalar
 
-def check_number(name, value, tensor_ok=False):
+
+def check_number(name, value, kinds="a real number or a tensor"):
+    """Refuse a non-number, naming the argument; accept any tensor.
+
+    torch.optim takes a tensor wherever it takes a number (its checks
+    compare, and its updates pass the value on), so a tensor is left to
+    the same comparisons and operations as there: a 0-d tensor steps as
+    in torch.optim, and one that torch.optim cannot use fails as there.
+    """
     # Without this, a string reaches ``value < 0`` and fails with a confusing
     # "'<' not supported between instances of 'str' and 'float'".
-    if tensor_ok and torch.is_tensor(value):
+    if torch.is_tensor(value):
         return
     if isinstance(value, bool) or not isinstance(value, Real):
-        kinds = "a real number or a 1-element tensor" if tensor_ok else (
-            "a real number")
         raise TypeError(f"{name} must be {kinds}, not {type(value).__name__}")
 
 
 def check_lr(lr):
     """A number or, as torch.optim allows, a 1-element tensor, >= 0."""
-    check_number("lr", lr, tensor_ok=True)
+    check_number("lr", lr, kinds="a real number or a 1-element tensor")
     if torch.is_tensor(lr) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
     # Written as ``not 0 <= lr`` so that NaN is rejected too.
@@ -30,9 +37,9 @@ def check_lr(lr):
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
-def check_non_negative(name, value, label=None, tensor_ok=False):
+def check_non_negative(name, value, label=None):
     """Raise ``Invalid <label> value: <value>`` unless ``value >= 0``."""
-    check_number(name, value, tensor_ok=tensor_ok)
+    check_number(name, value)
     if not 0.0 <= value:
         raise ValueError(f"Invalid {label or name} value: {value}")
 
@@ -46,7 +53,7 @@ def check_betas(betas):
     if len(betas) != 2:
         raise ValueError(f"betas must be a pair, got {betas!r}")
     for index, beta in enumerate(betas):
-        check_number(f"betas[{index}]", beta, tensor_ok=True)
+        check_number(f"betas[{index}]", beta)
         if not 0.0 <= beta < 1.0:
             raise ValueError(
                 f"Invalid beta parameter at index {index}: {beta}"
@@ -58,5 +65,4 @@ def check_betas(betas):
     for index, beta in enumerate(betas):
         if torch.is_tensor(beta) and beta.numel() != 1:
             raise ValueError(f"Tensor betas[{index}] must be 1-element")
-    return tuple(beta.squeeze() if torch.is_tensor(beta) and beta.dim()
-                 else beta for beta in betas)
+    return tuple(to_scalar(beta) for beta in betas)

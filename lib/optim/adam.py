@@ -39,7 +39,8 @@ class Adam(LoopOptimizer):
     an L2 term added to the gradient, so Adam rescales it; with
     ``decoupled_weight_decay=True`` (as in ``torch.optim.Adam``) the weights
     shrink by (1 - gamma * lambda) instead, which is ``AdamW``.
-    ``lr`` and ``betas`` may be 1-element tensors, as in PyTorch.
+    ``lr`` and ``betas`` may be 1-element tensors, ``eps`` and
+    ``weight_decay`` 0-d tensors, as in PyTorch.
 
     Written as a plain loop over the parameters (``LoopOptimizer``; no
     foreach, fused or capturable kernels) so that each line can be read

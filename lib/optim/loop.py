@@ -10,6 +10,9 @@ own file holds little more than its formula:
 - skip parameters whose ``grad`` is ``None``, and refuse sparse gradients
   (with ``torch.optim``'s message) before any parameter of the group has
   moved;
+- use a 1-element tensor learning rate as a 0-d one, as each of
+  ``torch.optim``'s update functions does (``_to_scalar``), leaving the
+  param group's value as it was given;
 - negate the gradient for ``maximize=True``, and add the L2 penalty's
   gradient ``weight_decay * param`` (every optimizer here has it);
 - create the state the first time a parameter has a gradient;
@@ -64,6 +67,15 @@ def step_counter(value=0.0):
     dtype = (torch.float64 if torch.get_default_dtype() == torch.float64
              else torch.float32)
     return torch.tensor(float(value), dtype=dtype)
+
+
+def to_scalar(value):
+    """A tensor with one element of any shape as a 0-d tensor; other values
+    unchanged (``torch.optim.optimizer._to_scalar``). Only a 0-d tensor
+    can be the ``alpha`` or ``value`` of ``add_``/``addcdiv_``."""
+    if torch.is_tensor(value) and value.dim() != 0:
+        return value.squeeze()
+    return value
 
 
 def real_views(param, grad, state):
@@ -143,6 +155,8 @@ class LoopOptimizer(Optimizer):
                 loss = closure()
 
         for group in self.param_groups:
+            # The update sees lr as 0-d; the group keeps what was given.
+            group = dict(group, lr=to_scalar(group["lr"]))
             params = [p for p in group["params"] if p.grad is not None]
             if self.sparse_error and any(p.grad.is_sparse for p in params):
                 raise RuntimeError(self.sparse_error)

@@ -50,7 +50,7 @@ class SGD(LoopOptimizer):
         check_lr(lr)
         check_non_negative("momentum", momentum)
         check_number("dampening", dampening)
-        check_non_negative("weight_decay", weight_decay, tensor_ok=True)
+        check_non_negative("weight_decay", weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError(
                 "Nesterov momentum requires a momentum and zero dampening"
