@@ -27,7 +27,8 @@ class RMSprop(LoopOptimizer):
     ``maximize`` negates g_t first; all operations are elementwise.
 
     Source: G. Hinton, Neural Networks for Machine Learning, Coursera
-    lecture 6e (2012),
+    lecture 6e (2012), whose slide credits the method to Tijmen Tieleman
+    (unpublished; usually cited as Tieleman and Hinton, 2012),
     https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf
     ; the centered variant is from A. Graves, "Generating Sequences With
     Recurrent Neural Networks" (2013), https://arxiv.org/abs/1308.0850
