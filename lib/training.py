@@ -132,6 +132,24 @@ def _all_on(model, device):
     return all(t.device == device for t in tensors)
 
 
+def _state_follows_params(optimizer):
+    """Put optimizer state made before the model moved on its parameters'
+    device and dtype.
+
+    Most optimizers make their state at the first step, but ``Adagrad``
+    makes its sums in its constructor, on the parameters' device at that
+    moment; after ``model.to(device)`` they would sit on the old one, and
+    the first step fails with "Expected all tensors to be on the same
+    device". ``Optimizer.load_state_dict`` places every state tensor as
+    PyTorch wants it (on the parameter's device and, if floating point, in
+    its dtype; the step counter stays where it is unless the optimizer is
+    capturable or fused: ``_process_value_according_to_param_policy`` in
+    ``torch/optim/optimizer.py``), so a round trip through it moves them.
+    """
+    if any(optimizer.state.values()):
+        optimizer.load_state_dict(optimizer.state_dict())
+
+
 def _diverged(epoch, step, value, optimizer):
     lr = optimizer.param_groups[0].get("lr")
     return TrainingDiverged(
@@ -209,7 +227,9 @@ def fit(model, loss_fn, optimizer, X, y, *, num_epochs, batch_size=None,
     """Train ``model`` on ``(X, y)`` and return a :class:`History`.
 
     Args:
-        model: an ``nn.Module``; moved to ``device`` in place, and left in
+        model: an ``nn.Module``; moved to ``device`` in place (with any
+            state the optimizer already holds, such as ``Adagrad``'s sums,
+            which it makes in its constructor), and left in
             ``eval()`` mode if ``valid_data`` is given (``evaluate``
             switches it after every epoch), in ``train()`` mode otherwise.
         loss_fn: ``loss_fn(model(X_batch), y_batch)`` must return the *mean*
@@ -254,6 +274,7 @@ def fit(model, loss_fn, optimizer, X, y, *, num_epochs, batch_size=None,
     _check_float64(device, model, X, y, valid_data)
     if not _all_on(model, device):
         model.to(device)
+        _state_follows_params(optimizer)
     X, y = X.to(device), y.to(device)
     if valid_data is not None:
         valid_data = tuple(t.to(device) for t in valid_data)

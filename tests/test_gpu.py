@@ -58,3 +58,16 @@ def test_fit_never_waits_for_the_gpu_inside_an_epoch(monkeypatch):
     monkeypatch.setattr(lib.training, "epoch_batches", strict_batches)
     fit(model, nn.MSELoss(), opt, X, y, num_epochs=2, batch_size=32,
         device="cuda")
+
+
+def test_fit_moves_state_the_optimizer_made_before_the_move():
+    # Adagrad makes its sums in its constructor, here on the CPU; fit moves
+    # the model to CUDA, and the sums must follow or step() fails.
+    model = nn.Linear(4, 1)
+    opt = torch.optim.Adagrad(model.parameters(), lr=0.1)
+    X, y = torch.randn(64, 4), torch.randn(64, 1)
+    history = fit(model, nn.MSELoss(), opt, X, y, num_epochs=2,
+                  batch_size=16, device="cuda")
+    assert all(opt.state[p]["sum"].device.type == "cuda"
+               for p in model.parameters())
+    assert history.loss[1] < history.loss[0]

@@ -1,3 +1,4 @@
+import copy
 import math
 
 import pytest
@@ -5,8 +6,11 @@ import torch
 from torch import nn
 
 from lib.seeding import seed_everything
-from lib.training import (History, TrainingDiverged, _all_finite, batches,
-                          epoch_batches, epoch_order, evaluate, fit)
+import lib.optim
+import lib.training
+from lib.training import (History, TrainingDiverged, _all_finite,
+                          _state_follows_params, batches, epoch_batches,
+                          epoch_order, evaluate, fit)
 
 
 def line_data(n=64):
@@ -303,6 +307,48 @@ def test_fit_moves_the_model_unless_all_of_it_is_there(monkeypatch):
     model.register_buffer("elsewhere", torch.zeros(1, device="meta"))
     fit(model, nn.MSELoss(), opt, *data, num_epochs=1, device="cpu")
     assert moves == [(torch.device("cpu"),)]
+
+
+@pytest.mark.parametrize("make", [torch.optim.Adagrad, lib.optim.Adagrad])
+def test_state_made_before_a_move_follows_the_parameters(make):
+    # Adagrad makes its sums in its constructor. A change of dtype stands
+    # in for a change of device here (both replace each parameter's data
+    # in place); the GPU test moves to CUDA.
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    opt = make(model.parameters(), lr=0.1, initial_accumulator_value=0.5)
+    model.double()
+    _state_follows_params(opt)
+    reference = copy.deepcopy(model)
+    fresh = torch.optim.Adagrad(reference.parameters(), lr=0.1,
+                                initial_accumulator_value=0.5)
+    X, y = torch.randn(8, 3, dtype=torch.float64), torch.randn(
+        8, 1, dtype=torch.float64)
+    for _ in range(3):
+        for m, o in ((model, opt), (reference, fresh)):
+            o.zero_grad()
+            nn.functional.mse_loss(m(X), y).backward()
+            o.step()
+    for p, q in zip(model.parameters(), reference.parameters()):
+        assert opt.state[p]["sum"].dtype == torch.float64
+        assert torch.equal(opt.state[p]["sum"], fresh.state[q]["sum"])
+        assert torch.equal(p, q)
+
+
+def test_fit_moves_the_optimizer_state_with_the_model(monkeypatch):
+    calls = []
+    real = lib.training._state_follows_params
+    monkeypatch.setattr(lib.training, "_state_follows_params",
+                        lambda opt: calls.append(opt) or real(opt))
+    model = nn.Linear(2, 1)
+    opt = torch.optim.Adagrad(model.parameters(), lr=0.1)
+    data = torch.randn(8, 2), torch.randn(8, 1)
+    fit(model, nn.MSELoss(), opt, *data, num_epochs=1, device="cpu")
+    assert calls == []                      # nothing moved
+    model.register_buffer("elsewhere", torch.zeros(1, device="meta"))
+    monkeypatch.setattr(nn.Module, "to", lambda self, *args: self)
+    fit(model, nn.MSELoss(), opt, *data, num_epochs=1, device="cpu")
+    assert calls == [opt]
 
 
 def test_mode_fit_leaves_the_model_in_as_documented():
