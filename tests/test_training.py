@@ -293,6 +293,35 @@ def test_all_finite_finds_every_kind_of_bad_value(dtype):
         assert not _all_finite(t)
 
 
+def test_all_finite_scans_again_only_after_a_change(monkeypatch):
+    scans = []
+    real = torch.aminmax
+    monkeypatch.setattr(torch, "aminmax",
+                        lambda t: scans.append(1) or real(t))
+    X = torch.randn(6, 2)
+    assert _all_finite(X) and _all_finite(X)
+    assert len(scans) == 1                  # unchanged: not scanned again
+    X[1:3].mul_(2)                          # in place, through a view
+    assert _all_finite(X) and len(scans) == 2
+    view = X[4:]
+    assert _all_finite(view)
+    X[5, 1] = math.nan                      # the base changes the view
+    assert not _all_finite(view) and not _all_finite(X)
+    assert not _all_finite(X) and len(scans) == 6   # bad: never cached
+    fresh = X.nan_to_num()
+    assert _all_finite(fresh)
+
+
+def test_fit_refuses_data_that_became_nan_since_the_last_call():
+    X, y = torch.randn(8, 2), torch.randn(8, 1)
+    model = nn.Linear(2, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    fit(model, nn.MSELoss(), opt, X, y, num_epochs=1, device="cpu")
+    y[3] = math.inf
+    with pytest.raises(ValueError, match="training y contains NaN or inf"):
+        fit(model, nn.MSELoss(), opt, X, y, num_epochs=1, device="cpu")
+
+
 def test_fit_moves_the_model_unless_all_of_it_is_there(monkeypatch):
     # fit skips model.to when every parameter and buffer is already on the
     # device; one tensor elsewhere, even an unused buffer, means a move.
