@@ -6,9 +6,9 @@ on every device) and copied to the device once; the data are gathered in
 that order once per epoch, and every mini-batch is then a slice of the
 gathered copy, a view that costs no copy at all. Losses stay on the device
 during an epoch and are read back once per epoch. So on a GPU the CPU waits
-for the device once or twice per epoch, never at every update (calling
-``loss.item()`` each step, or copying each batch's indices, would make it
-wait there).
+for the device once or twice per epoch (and a few times per call, before
+the first), never at every update (calling ``loss.item()`` each step, or
+copying each batch's indices, would make it wait there).
 """
 
 import contextlib
@@ -228,12 +228,21 @@ def epoch_batches(X, y, batch_size, shuffle, generator=None):
 
 @torch.no_grad()
 def evaluate(model, loss_fn, X, y, batch_size=None):
-    """Mean loss of ``model`` on ``(X, y)``, without touching gradients."""
+    """Mean loss of ``model`` on ``(X, y)`` as a Python float, without
+    touching gradients.
+
+    ``loss_fn`` must return a batch's mean loss (as in :func:`fit`); the
+    batches (``batch_size`` samples each, default all of them) are weighted
+    by their sizes, in the losses' dtype. Leaves ``model`` in ``eval()``
+    mode.
+    """
     model.eval()
     batch_size = batch_size or len(X)
-    total = torch.zeros((), device=X.device)
-    for X_batch, y_batch in epoch_batches(X, y, batch_size, shuffle=False):
-        total += loss_fn(model(X_batch), y_batch) * len(X_batch)
+    # Summed in the losses' own dtype (a float32 zero to start from would
+    # round a float64 model's loss to float32).
+    total = sum(loss_fn(model(X_batch), y_batch) * len(X_batch)
+                for X_batch, y_batch in epoch_batches(X, y, batch_size,
+                                                      shuffle=False))
     return (total / len(X)).item()
 
 
@@ -275,7 +284,10 @@ def fit(model, loss_fn, optimizer, X, y, *, num_epochs, batch_size=None,
     epoch, if ``valid_data``) and ``epoch_time`` (seconds per epoch).
 
     On a GPU the CPU waits for the device once per epoch (twice with
-    ``valid_data``), never at every update.
+    ``valid_data``), never at every update; each call also waits a few
+    times before the first epoch, while it checks and moves the model and
+    the data (data it has already found finite, unchanged since, are not
+    scanned again).
 
     Raises:
         TypeError, ValueError: bad arguments or data (named in the message),

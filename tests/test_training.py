@@ -312,6 +312,24 @@ def test_all_finite_scans_again_only_after_a_change(monkeypatch):
     assert _all_finite(fresh)
 
 
+def test_evaluate_keeps_a_float64_models_precision():
+    torch.manual_seed(0)
+    model = nn.Linear(2, 1, dtype=torch.float64)
+    X = torch.randn(10, 2, dtype=torch.float64)
+    y = torch.randn(10, 1, dtype=torch.float64)
+    with torch.no_grad():
+        direct = nn.functional.mse_loss(model(X), y).item()
+        halves = [nn.functional.mse_loss(model(X[i:i + 5]), y[i:i + 5])
+                  for i in (0, 5)]
+    assert math.isclose(evaluate(model, nn.MSELoss(), X, y), direct,
+                        rel_tol=1e-14)
+    # batches of 4, 4 and 2, weighted by size
+    assert math.isclose(evaluate(model, nn.MSELoss(), X, y, batch_size=4),
+                        direct, rel_tol=1e-14)
+    assert math.isclose(sum(h.item() for h in halves) / 2, direct,
+                        rel_tol=1e-14)
+
+
 def test_fit_refuses_data_that_became_nan_since_the_last_call():
     X, y = torch.randn(8, 2), torch.randn(8, 1)
     model = nn.Linear(2, 1)
