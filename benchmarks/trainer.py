@@ -15,9 +15,13 @@ data, batch size and number of epochs:
 
 The loops advance one epoch at a time, in turn (``lib.fit`` is called with
 ``num_epochs=1``, as chapter 'lr_schedules' does), so a burst of load on a
-busy machine hits all three alike. The order rotates by one every epoch,
-so no loop ever runs two epochs back to back. Times are medians over
-epochs. Without shuffling all three see the same batches in the same
+busy machine hits all three alike. A loop runs measurably slower right
+after some of the others (measured here: with the order merely rotating,
+lib.fit nearly always followed the same loop, and its lib/bare came out
+1.12 to 1.17 against 1.06 in a random order), so the orders follow a
+Williams design (see :func:`balanced_orders`): over every four epochs
+each loop runs right after each other loop exactly once, and no loop ever
+runs two epochs back to back. Times are medians over epochs. Without shuffling all three see the same batches in the same
 order, and the benchmark checks that they do the same arithmetic (equal
 losses at every step and equal final weights); if not, it fails.
 """
@@ -149,6 +153,21 @@ CASES = [(regression_case, 32), (classification_case, 64),
          (classification_case, 256)]
 
 
+def balanced_orders(names):
+    """The rows of a Williams design for an even number of ``names``:
+    ``len(names)`` orders in which every name comes right after every other
+    name exactly once (Williams, 1949, "Experimental designs balanced for
+    the estimation of residual effects of treatments")."""
+    n = len(names)
+    if n % 2:
+        raise ValueError(f"a Williams square needs an even number of "
+                         f"names, not {n}")
+    first = [0]
+    for k in range(1, n):  # 0, 1, n-1, 2, n-2, ...
+        first.append((k + 1) // 2 if k % 2 else n - k // 2)
+    return [[names[(i + r) % n] for i in first] for r in range(n)]
+
+
 def train_in_turn(case, num_epochs, shuffle, device):
     """Train with every loop, one epoch each in turn. Returns each loop's
     epoch times, step losses and final weights."""
@@ -163,9 +182,9 @@ def train_in_turn(case, num_epochs, shuffle, device):
             generator=torch.Generator().manual_seed(SEED))
     times = {name: [] for name in TIMED}
     losses = {name: [] for name in TIMED}
-    order = list(TIMED)
-    for _ in range(num_epochs):
-        for name in order:
+    orders = balanced_orders(list(TIMED))
+    for epoch in range(num_epochs):
+        for name in orders[epoch % len(orders)]:
             if device.type == "cuda":
                 torch.cuda.synchronize()
             start = time.perf_counter()
@@ -173,7 +192,6 @@ def train_in_turn(case, num_epochs, shuffle, device):
             if device.type == "cuda":
                 torch.cuda.synchronize()
             times[name].append(time.perf_counter() - start)
-        order = order[1:] + order[:1]  # never the same loop twice
     weights = {name: [p.detach().cpu() for p in model.parameters()]
                for name, model in models.items()}
     return times, losses, weights
@@ -288,7 +306,8 @@ def run(quick=False, repeats=5):
         f"{num_samples} samples, {num_epochs} epochs, {repeats} repeat(s); "
         "ms = median time of one epoch (the first epoch of each run is a "
         "warm-up and not counted), the loops taking their epochs in turn, "
-        "the order rotating every epoch. "
+        "in a balanced order (each loop right after each other loop "
+        "once every four epochs). "
         "reader = the DataLoader loop; bare = the training steps "
         "alone on views of the data, so reader/bare is the most any loop "
         "could gain over the reader's; loader = iterating the reader's "

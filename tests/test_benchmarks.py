@@ -45,3 +45,26 @@ def test_quick_benchmark_prints_and_writes_results(tmp_path):
     assert unshuffled, text
     for row in unshuffled:
         assert row[-1] == "all identical", row
+
+
+def test_balanced_orders_put_every_loop_after_every_other_once():
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.trainer import balanced_orders
+    for n in (2, 4, 6):
+        names = [f"loop{i}" for i in range(n)]
+        orders = balanced_orders(names)
+        assert all(sorted(order) == names for order in orders)
+        pairs = [(a, b) for order in orders for a, b in zip(order, order[1:])]
+        assert sorted(pairs) == sorted((a, b) for a in names for b in names
+                                       if a != b)
+        # and, from four loops on, none twice in a row where one order
+        # follows the next (two loops can only alternate within a round)
+        if n >= 4:
+            assert all(orders[i][-1] != orders[(i + 1) % n][0]
+                       for i in range(n))
+    try:
+        balanced_orders(["a", "b", "c"])
+    except ValueError as err:
+        assert "even number" in str(err)
+    else:
+        raise AssertionError("an odd number of loops was accepted")
