@@ -40,3 +40,30 @@ def test_math_is_served_from_the_site(build_log):
     assert (HTML / "_static" / "mathjax" / "tex-mml-chtml.js").is_file()
     fonts = HTML / "_static" / "mathjax" / "output" / "chtml" / "fonts"
     assert any(fonts.rglob("*.woff"))
+
+
+def _version():
+    import tomllib
+    from notebooks import ROOT
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["version"], ROOT
+
+
+def test_licence_citation_and_about_page_agree():
+    version, root = _version()
+    assert "MIT License" in (root / "LICENSE").read_text()
+    citation = (root / "CITATION.cff").read_text()
+    assert f"\nversion: {version}\n" in citation
+    assert "\nlicense: MIT\n" in citation
+    assert f"## {version} (" in (root / "CHANGELOG.md").read_text()
+    about = (root / "appendix" / "about.md").read_text()
+    assert f"**Version {version}.**" in about and f"version {version}" in about
+    assert (root / ".github" / "ISSUE_TEMPLATE"
+            / "error-in-the-book.md").is_file()
+
+
+@pytest.mark.slow
+def test_about_page_is_on_the_site(build_log):
+    version, _ = _version()
+    page = (HTML / "appendix" / "about.html").read_text()
+    assert "MIT License" in page and f"Version {version}." in page
