@@ -155,8 +155,11 @@ class LoopOptimizer(Optimizer):
                 loss = closure()
 
         for group in self.param_groups:
-            # The update sees lr as 0-d; the group keeps what was given.
-            group = dict(group, lr=to_scalar(group["lr"]))
+            lr = to_scalar(group["lr"])
+            if lr is not group["lr"]:
+                # The update sees lr as 0-d; the group keeps what was
+                # given. Copied only then, not at every step of every run.
+                group = dict(group, lr=lr)
             params = [p for p in group["params"] if p.grad is not None]
             if self.sparse_error and any(p.grad.is_sparse for p in params):
                 raise RuntimeError(self.sparse_error)
