@@ -21,9 +21,10 @@ lib.fit nearly always followed the same loop, and its lib/bare came out
 1.12 to 1.17 against 1.06 in a random order), so the orders follow a
 Williams design (see :func:`balanced_orders`): over every four epochs
 each loop runs right after each other loop exactly once, and no loop ever
-runs two epochs back to back. Times are medians over epochs. Without shuffling all three see the same batches in the same
-order, and the benchmark checks that they do the same arithmetic (equal
-losses at every step and equal final weights); if not, it fails.
+runs two epochs back to back. Times are medians over epochs. Without
+shuffling all three see the same batches in the same order, and the
+benchmark checks that they do the same arithmetic (equal losses at every
+step and equal final weights); if not, it fails.
 """
 
 import copy
