@@ -18,8 +18,10 @@ def _run_order(item):
     """Longest work first, so that under pytest-xdist the short unit tests
     fill the gaps at the end: the notebooks (each a chain of cells in one
     kernel), then the tests of the built book (one build, then a browser),
-    then everything else."""
-    if isinstance(item, IPyNbCell):
+    then everything else. The runs in fresh virtual environments
+    (tests/test_outside_repo.py, minutes of installing) start first."""
+    if isinstance(item, IPyNbCell) or item.module.__name__.endswith(
+            "test_outside_repo"):
         return 0
     return 1 if "build_log" in item.fixturenames else 2
 
