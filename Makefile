@@ -3,6 +3,7 @@
 #   make book   install what is needed into .venv, then build the HTML book
 #   make test   install what is needed into .venv, then run the whole suite
 #   make check NB=chapters/NAME.md   test one chapter (pair, both nbval passes)
+#   make lab    JupyterLab on the chapters, MyST rendered (jupyterlab-myst)
 #
 # Both create the virtual environment on first use; later runs reuse it.
 
@@ -28,7 +29,7 @@ WORKERS ?= auto
 KEEP   ?=
 SYNC   := $(BIN)/python tests/pairs.py $(if $(KEEP),--keep $(KEEP))
 
-.PHONY: install browser book test check bench execute sync serve lock clean
+.PHONY: install browser book test check bench execute sync serve lab lock clean
 
 install: $(STAMP)
 
@@ -88,6 +89,14 @@ sync: install
 
 serve:
 	$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+# JupyterLab on the book: jupyterlab-myst renders the chapters' MyST
+# (exercise boxes, solutions folded away), Jupytext opens either file of a
+# pair. Jupyter refuses to start as root (a container, a cloud machine)
+# without --allow-root; ARGS passes more (tests/test_lab.py uses it).
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: install
+	$(BIN)/jupyter lab $(LAB_FLAGS) $(ARGS)
 
 lock: install
 	@echo "# Every package of a working install, pinned (pip freeze). Regenerate with" > constraints.txt
