@@ -134,8 +134,8 @@ def test_a_missing_notebook_is_created(pair):
 
 
 @pytest.mark.parametrize("change", [
-    ("```{code-cell} ipython3\nimport", "```{code-cell} ipython3\n"
-     ":tags: [remove-input]\n\nimport"),
+    ("```{code-cell} ipython3\n#", "```{code-cell} ipython3\n"
+     ":tags: [remove-input]\n\n#"),
     ("  display_name: Python 3 (ipykernel)", "  display_name: Python 3"),
 ], ids=["cell tag", "kernelspec"])
 def test_metadata_only_in_the_md_breaks_the_pair(pair, change):
