@@ -4,6 +4,7 @@
 #   make test   install what is needed into .venv, then run the whole suite
 #   make check NB=chapters/NAME.md   test one chapter (pair, both nbval passes)
 #   make lab    JupyterLab on the chapters, MyST rendered (jupyterlab-myst)
+#   make student   the book without solutions, in _build/student
 #
 # Both create the virtual environment on first use; later runs reuse it.
 
@@ -29,7 +30,7 @@ WORKERS ?= auto
 KEEP   ?=
 SYNC   := $(BIN)/python tests/pairs.py $(if $(KEEP),--keep $(KEEP))
 
-.PHONY: install browser book test check bench execute sync serve lab lock clean
+.PHONY: install browser book student test check bench execute sync serve lab lock clean
 
 install: $(STAMP)
 
@@ -46,6 +47,12 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 book: install
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html/index.html (make serve to browse it)."
+
+# The student edition: the same book with every solution removed, from the
+# pages and from the notebooks they offer for download (_ext/student_edition.py).
+student: install
+	BOOK_EDITION=student $(BIN)/jupyter-book build . --path-output _build/student -W -n --keep-going
+	@echo "The student edition is in _build/student/_build/html/index.html."
 
 # Chromium for the browser tests: Debian's package, installed with apt-get
 # when no Chromium or Chrome is found (see tests/install_chromium.sh).
