@@ -5,6 +5,7 @@
 #   make check NB=chapters/NAME.md   test one chapter (pair, both nbval passes)
 #   make lab    JupyterLab on the chapters, MyST rendered (jupyterlab-myst)
 #   make student   the book without solutions, in _build/student
+#   make pdf    the whole book as one PDF, _build/book.pdf
 #
 # Both create the virtual environment on first use; later runs reuse it.
 
@@ -30,7 +31,7 @@ WORKERS ?= auto
 KEEP   ?=
 SYNC   := $(BIN)/python tests/pairs.py $(if $(KEEP),--keep $(KEEP))
 
-.PHONY: install browser book student test check bench execute sync serve lab lock clean
+.PHONY: install browser book student pdf test check bench execute sync serve lab lock clean
 
 install: $(STAMP)
 
@@ -53,6 +54,12 @@ book: install
 student: install
 	BOOK_EDITION=student $(BIN)/jupyter-book build . --path-output _build/student -W -n --keep-going
 	@echo "The student edition is in _build/student/_build/html/index.html."
+
+# The whole book as one PDF, printed from the one-page HTML by the system's
+# Chromium (_ext/pdf_book.py); needs make browser's Chromium.
+pdf: install browser
+	BOOK_PDF=_build/book.pdf $(BIN)/jupyter-book build . --builder singlehtml --path-output _build/pdf -W -n --keep-going
+	@echo "The PDF is _build/book.pdf."
 
 # Chromium for the browser tests: Debian's package, installed with apt-get
 # when no Chromium or Chrome is found (see tests/install_chromium.sh).

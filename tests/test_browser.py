@@ -26,35 +26,25 @@ import functools
 import http.server
 import json
 import os
-import shutil
+import sys
 import threading
 import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from notebooks import HTML, ROOT, chapter_notebooks, toc_files
 
-SCREENSHOTS = ROOT / "_build" / "screenshots"
+sys.path.insert(0, str(ROOT / "_ext"))
 # The flags Chromium needs to run headless as root in a sandbox with no
-# network: without the background-networking ones it keeps trying to reach
-# Google's update and sync services.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-dev-shm-usage",
-]
+# network (without the background-networking ones it keeps trying to reach
+# Google's update and sync services), and where to find it: shared with the
+# PDF printer.
+from pdf_book import CHROMIUM_ARGS, find_chromium  # noqa: E402
+
+SCREENSHOTS = ROOT / "_build" / "screenshots"
 # Raw TeX that MathJax would have replaced had it run.
 RAW_TEX = ["$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\frac", "\\nabla"]
-
-
-def find_chromium():
-    candidates = [os.environ.get("CHROMIUM", "")]
-    candidates += [shutil.which(name) or "" for name in (
-        "chromium", "chromium-browser", "google-chrome",
-        "google-chrome-stable")]
-    return next((c for c in candidates if c and Path(c).exists()), None)
 
 
 @pytest.fixture(scope="session")
