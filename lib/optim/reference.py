@@ -16,8 +16,9 @@ def regression_trajectory(optimizer_class, num_steps=60, **hyper):
     targets ``x @ [1, -2, 0.5] + 0.3``; the model's initial weights come
     from ``torch.manual_seed(2)`` (which this function sets, so call it
     where the global random state does not matter). float64 keeps the
-    round-off of fused operations (``addcmul_``, ``addcdiv_``), which
-    differs between CPUs, far below any printed digit.
+    round-off of ``addcmul_``, which fuses its multiply and add on CPUs
+    with fused multiply-add (AVX2, AVX-512) and so differs between CPUs,
+    far below any printed digit.
 
     Args:
         optimizer_class: a ``torch.optim.Optimizer`` subclass.
