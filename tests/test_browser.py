@@ -12,7 +12,11 @@ exceptions, no failed, blocked or 4xx/5xx requests, every formula typeset
 by MathJax (no raw TeX left), every image loaded with a non-zero size, no
 code cell wider than the text column on a 1280px-wide screen, a
 working animation player where the chapter has one, and a screenshot in
-_build/screenshots/ (CI keeps them as an artifact). Across pages: the
+_build/screenshots/ (CI keeps them as an artifact). At 1280px and at
+390px (a phone): no page scrolls sideways, nothing is cut off at the
+screen's edge (wide formulas, outputs and tables scroll in their own box),
+one search box, and on the laptop every displayed formula fits the column.
+Across pages: the
 sidebar links every chapter in order, the next/previous buttons walk the
 book, the offline search finds a chapter, and each chapter's
 download-as-notebook button serves its .ipynb with outputs.
@@ -89,9 +93,9 @@ def browser(chromium_path):
 class Visit:
     """One page opened in a fresh tab, with everything that went wrong."""
 
-    def __init__(self, browser, base, path):
+    def __init__(self, browser, base, path, width=1280):
         self.base, self.problems = base, []
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
         self.page.set_default_timeout(30_000)
         self.page.on("console", self._console)
         self.page.on("pageerror",
@@ -127,8 +131,8 @@ class Visit:
 def visit(browser, site):
     opened = []
 
-    def open_page(path):
-        page = Visit(browser, site, path)
+    def open_page(path, width=1280):
+        page = Visit(browser, site, path, width)
         opened.append(page)
         return page
 
@@ -205,6 +209,63 @@ PAGE_REPORT = """() => {
     images: images,
   };
 }"""
+
+
+# The two screens the book is checked on: a common laptop and a phone.
+SCREENS = {"laptop": 1280, "phone": 390}
+
+LAYOUT_REPORT = """(width) => {
+  const visible = e => e.offsetParent !== null
+      && e.getBoundingClientRect().width > 0
+      && !e.closest('.bd-sidebar-secondary, dialog')
+      && (width > 960 || !e.closest('.bd-sidebar-primary'));
+  const scrolls = e => ['auto', 'scroll'].includes(
+      getComputedStyle(e).overflowX);
+  // Whatever sticks out of the viewport must sit in a box that scrolls
+  // and itself fits: otherwise it is cut off, or it widens the page.
+  const cut = [];
+  document.querySelectorAll('main *').forEach(e => {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.right <= width + 1
+        || e.closest('.bd-sidebar-secondary, .bd-sidebar-primary, dialog'))
+      return;
+    for (let p = e.parentElement; p; p = p.parentElement)
+      if (scrolls(p) && p.getBoundingClientRect().right <= width + 1)
+        return;
+    cut.push(`${e.tagName}: ${(e.textContent || '').trim().slice(0, 60)}`);
+  });
+  const searches = [...document.querySelectorAll(
+      'form.bd-search, button.search-button, .search-button-field')]
+    .filter(visible);
+  const wideMath = [...document.querySelectorAll(
+      'main mjx-container[display="true"]')]
+    .filter(m => m.scrollWidth > m.clientWidth + 1)
+    .map(m => (m.textContent || '').slice(0, 60));
+  return {pageWidth: document.documentElement.scrollWidth,
+          cut: [...new Set(cut)].slice(0, 10),
+          searches: searches.length, wideMath: wideMath};
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("name", book_pages())
+def test_page_fits_the_screen(visit, name, screen):
+    """On a 1280px laptop and a 390px phone: the page never scrolls
+    sideways, nothing is cut off at its edge (a wide formula, output or
+    table scrolls inside its own box), there is one search box, and on
+    the laptop every displayed formula fits the column."""
+    width = SCREENS[screen]
+    page = visit(page_path(name), width).page
+    wait_for_math(page)
+    report = page.evaluate(LAYOUT_REPORT, width)
+    assert report["pageWidth"] <= width, f"{name}: the page scrolls sideways"
+    assert report["cut"] == [], f"{name}: cut off at {width}px"
+    assert report["searches"] == 1, f"{name}: {report['searches']} searches"
+    if screen == "laptop":
+        assert report["wideMath"] == [], f"{name}: formulas scroll"
+    page.screenshot(path=SCREENSHOTS / f"{name.replace('/', '__')}"
+                    f"-{width}.png")
 
 
 @pytest.mark.slow
