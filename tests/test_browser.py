@@ -309,6 +309,27 @@ def test_page_renders_completely_offline(visit, site, name):
 
 
 @pytest.mark.slow
+def test_chinese_is_drawn_in_the_sites_own_font(visit):
+    """The glossary's Chinese column uses the CJK font the site serves
+    (not whatever the reader's system may have): it loads, from the site."""
+    view = visit(page_path("appendix/glossary"))
+    faces = view.page.evaluate("""async () => {
+        await document.fonts.ready;
+        const cell = [...document.querySelectorAll('td')]
+            .find(td => /[\u4e00-\u9fff]/.test(td.textContent));
+        await document.fonts.load('16px "Book CJK"', cell.textContent);
+        return {
+          used: document.fonts.check('16px "Book CJK"', cell.textContent),
+          status: [...document.fonts].filter(f => f.family.includes(
+              'Book CJK')).map(f => f.status),
+          family: getComputedStyle(cell).fontFamily};
+    }""")
+    assert faces["status"] == ["loaded"], faces
+    assert faces["used"] and faces["family"].startswith('"Book CJK"'), faces
+    assert view.problems == []
+
+
+@pytest.mark.slow
 def test_sidebar_links_every_page_in_book_order(visit, site):
     page = visit(page_path("intro")).page
     links = page.eval_on_selector_all(

@@ -14,6 +14,7 @@ from sphinx.errors import ExtensionError
 from notebooks import ROOT, build_book
 
 sys.path.insert(0, str(ROOT / "_ext"))
+import cjk_font  # noqa: E402
 import launch_buttons  # noqa: E402
 import unique_scripts  # noqa: E402
 
@@ -116,3 +117,19 @@ def test_a_book_built_with_a_repository_url_has_launch_buttons(tmp_path):
     assert (f"{launch_buttons.BINDERHUB_URL}/v2/gh/someone/gd-to-adam/main"
             f"?urlpath=lab/tree/{notebook}") in page
     assert f'href="{REPO}"' in page
+
+
+def test_cjk_coverage_names_what_the_font_lacks(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>参数 and 權</p>", encoding="utf-8")  # 權: traditional
+    found = cjk_font.cjk_characters(tmp_path)
+    assert found == {"参", "数", "權"}
+    assert found - cjk_font.font_characters() == {"權"}
+
+
+@pytest.mark.slow
+def test_every_cjk_character_on_the_site_is_in_its_font(build_log):
+    from notebooks import HTML
+    used = cjk_font.cjk_characters(HTML)
+    assert len(used) > 100  # the glossary's Chinese column at least
+    assert used <= cjk_font.font_characters(), used - cjk_font.font_characters()
