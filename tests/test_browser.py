@@ -189,7 +189,8 @@ PAGE_REPORT = """() => {
        .forEach(node => node.remove());
   const images = [...document.querySelectorAll('img')].map(img => ({
     src: img.currentSrc.slice(0, 120), complete: img.complete,
-    width: img.naturalWidth, height: img.naturalHeight}));
+    width: img.naturalWidth, height: img.naturalHeight,
+    shown: img.getBoundingClientRect().width}));
   const link = selector => {
     const a = document.querySelector(selector);
     return a ? a.href : null;
@@ -296,6 +297,11 @@ def test_page_renders_completely_offline(visit, site, name):
         figures = [img for img in report["images"]
                    if "_images/" in img["src"] or "data:image" in img["src"]]
         assert figures, f"{name}: a chapter page with no figure"
+        # Figures carry twice the pixels they are shown with (sharp on
+        # phones and HiDPI screens; lib.use_book_style stores them so).
+        soft = [img["src"] for img in figures if "_images/" in img["src"]
+                and img["width"] < 1.9 * img["shown"]]
+        assert soft == [], f"{name}: figures stored at screen resolution"
         # The download button offers the notebook with its outputs.
         assert site + f"_sources/{name}.ipynb" in report["downloads"]
 
@@ -362,11 +368,31 @@ def test_next_button_leads_to_the_first_chapter(visit, site):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("name", chapters_with_animations())
-def test_animation_plays(visit, name):
-    view = visit(page_path(name))
+def test_animation_plays(visit, name, screen):
+    width = SCREENS[screen]
+    view = visit(page_path(name), width)
     page = view.page
     player = page.locator("div.animation").first
+    player.scroll_into_view_if_needed()
+    # The whole player fits the column: frame, slider and every button.
+    box = player.evaluate("""a => {
+        const column = a.closest('.cell_output').getBoundingClientRect();
+        const parts = [a.querySelector('img'), ...a.querySelectorAll(
+            'button, input.anim-slider')];
+        return parts.filter(e => {
+            const r = e.getBoundingClientRect();
+            return r.left < column.left - 1 || r.right > column.right + 1;
+        }).map(e => e.title || e.tagName);
+    }""")
+    assert box == [], f"{name}: outside the column at {width}px: {box}"
+    # Frames with at least the pixels they are shown with, and twice as
+    # many on a phone (whose screens have two or three pixels per px).
+    natural, shown = player.locator("img").first.evaluate(
+        "img => [img.naturalWidth, img.getBoundingClientRect().width]")
+    assert natural >= (1.9 if screen == "phone" else 1) * shown, (
+        natural, shown)
     frame = player.locator("img").first
     slider = player.locator("input.anim-slider")
     assert frame.evaluate("img => img.naturalWidth") > 0, "no first frame"

@@ -32,3 +32,23 @@ def test_unknown_name_has_no_fixed_colour():
 def test_bad_curves(curves):
     with pytest.raises(ValueError):
         plot_curves(curves, xlabel="x", ylabel="y")
+
+
+def test_book_style_stores_retina_figures_in_a_kernel(monkeypatch):
+    import IPython
+    import matplotlib_inline.backend_inline as inline
+    asked = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(inline, "set_matplotlib_formats",
+                        lambda *formats: asked.append(formats))
+    use_book_style()
+    assert asked == [("retina",)]
+
+
+def test_book_style_outside_a_kernel_only_sets_rcparams(monkeypatch):
+    import IPython
+    import matplotlib_inline.backend_inline as inline
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    monkeypatch.setattr(inline, "set_matplotlib_formats",
+                        lambda *formats: pytest.fail("not in a kernel"))
+    use_book_style()
