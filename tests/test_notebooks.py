@@ -101,3 +101,25 @@ def test_toc_and_chapters_agree():
 def test_snippets_are_not_mistaken_for_chapters():
     for md in CHAPTERS.glob("_*.md"):
         assert md not in SOURCES
+
+
+def _printed_lines(nb):
+    """The lines of the text a chapter prints (streams and plain-text
+    results; not HTML, images or errors)."""
+    for cell in code_cells(nb):
+        for out in cell.outputs:
+            if out.output_type == "stream":
+                yield from out.text.splitlines()
+            elif out.output_type == "execute_result" and set(
+                    out.data) == {"text/plain"}:
+                yield from out.data["text/plain"].splitlines()
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_printed_lines_fit_in_80_columns(md):
+    # Like the code: an output line over 80 characters scrolls sideways on
+    # a 1280px laptop (tests/test_browser.py), so the prints wrap or
+    # reflow their text to fit.
+    long = [line for line in _printed_lines(read_pair(md)[1])
+            if len(line) > 80]
+    assert long == [], f"{len(long)} printed lines over 80 characters: {long}"

@@ -5,6 +5,7 @@ solutions present."""
 import html as html_lib
 import os
 import re
+import unicodedata
 
 import pypdf
 import pytest
@@ -26,7 +27,12 @@ def pdf(tmp_path_factory, chromium_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     html = (out / "_build" / "singlehtml" / "intro.html").read_text()
     reader = pypdf.PdfReader(target)
-    text = "".join(page.extract_text() for page in reader.pages)
+    # Each page's text ends with its number (the footer): drop it, so that
+    # a sentence running over a page break reads on. NFKC undoes the
+    # font's ligatures ("ﬁxed" is "fixed").
+    text = unicodedata.normalize("NFKC", " ".join(
+        re.sub(r"\s*\d+\s*$", "", page.extract_text())
+        for page in reader.pages))
     return reader, text, html
 
 
