@@ -238,12 +238,19 @@ LAYOUT_REPORT = """(width) => {
   const searches = [...document.querySelectorAll(
       'form.bd-search, button.search-button, .search-button-field')]
     .filter(visible);
+  // A figure squeezed to a small part of its size has unreadable text.
+  const squeezed = [...document.querySelectorAll('main img')]
+    .filter(img => img.src.includes('_images/') && img.style.width
+            && img.getBoundingClientRect().width > 0
+            && img.getBoundingClientRect().width
+               < 0.4 * parseFloat(img.style.width))
+    .map(img => img.src.split('/').pop().slice(0, 12));
   const wideMath = [...document.querySelectorAll(
       'main mjx-container[display="true"]')]
     .filter(m => m.scrollWidth > m.clientWidth + 1)
     .map(m => (m.textContent || '').slice(0, 60));
   return {pageWidth: document.documentElement.scrollWidth,
-          cut: [...new Set(cut)].slice(0, 10),
+          cut: [...new Set(cut)].slice(0, 10), squeezed: squeezed,
           searches: searches.length, wideMath: wideMath};
 }"""
 
@@ -254,8 +261,9 @@ LAYOUT_REPORT = """(width) => {
 def test_page_fits_the_screen(visit, name, screen):
     """On a 1280px laptop and a 390px phone: the page never scrolls
     sideways, nothing is cut off at its edge (a wide formula, output or
-    table scrolls inside its own box), there is one search box, and on
-    the laptop every displayed formula fits the column."""
+    table scrolls inside its own box), there is one search box, no figure
+    is shrunk below 40% of its size, and on the laptop every displayed
+    formula fits the column."""
     width = SCREENS[screen]
     page = visit(page_path(name), width).page
     wait_for_math(page)
@@ -263,6 +271,9 @@ def test_page_fits_the_screen(visit, name, screen):
     assert report["pageWidth"] <= width, f"{name}: the page scrolls sideways"
     assert report["cut"] == [], f"{name}: cut off at {width}px"
     assert report["searches"] == 1, f"{name}: {report['searches']} searches"
+    # On a phone no figure is shown below 40% of its size (10-point text
+    # would be under 6px tall): wide figures have two panels a row at most.
+    assert report["squeezed"] == [], f"{name}: figures too wide for {width}px"
     if screen == "laptop":
         assert report["wideMath"] == [], f"{name}: formulas scroll"
     page.screenshot(path=SCREENSHOTS / f"{name.replace('/', '__')}"
