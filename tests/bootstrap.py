@@ -9,8 +9,8 @@ book's repository and the chapter runs unchanged.
 
 The repository is named once, as ``Repository`` under ``[project.urls]``
 in pyproject.toml. The chapters carry a copy of it (a notebook opened on
-its own can read nothing else), and ``tests/test_book.py`` checks that
-every copy matches; after changing the URL, ``python tests/bootstrap.py``
+its own can read nothing else), and ``tests/test_outside_repo.py`` checks
+that every copy matches; after changing the URL, ``python tests/bootstrap.py``
 rewrites the chapters' setup cells and ``make execute`` refreshes them.
 """
 
@@ -19,7 +19,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from notebooks import ROOT, chapter_sources
+
 DISTRIBUTION = "gd-to-adam"
 FIRST_LINE = "# Outside the book's repository (Colab, Binder, a downloaded"
 BOOTSTRAP = f"""\
@@ -75,9 +76,7 @@ def with_bootstrap(md_text: str, url: str | None = None) -> str:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(p) for p in argv] or sorted(
-        p for p in (ROOT / "chapters").glob("*.md")
-        if p.read_text().startswith("---\njupytext:"))
+    paths = [Path(p) for p in argv] or chapter_sources()
     for md in paths:
         text = md.read_text()
         new = with_bootstrap(text)

@@ -1,9 +1,20 @@
 """Fixtures shared by the tests that need the built book."""
 
+import os
+import sys
+
 import pytest
 from filelock import FileLock
+from playwright.sync_api import sync_playwright
 
 from notebooks import ROOT, build_book
+
+sys.path.insert(0, str(ROOT / "_ext"))
+# The flags Chromium needs to run headless as root in a sandbox with no
+# network (without the background-networking ones it keeps trying to reach
+# Google's update and sync services), and where to find it: shared with the
+# PDF printer.
+from pdf_book import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +41,29 @@ def build_log(request):
             old.unlink()
         done.write_text(log, encoding="utf-8")
     return log
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """The system's Chromium (the browser, JupyterLab and PDF tests)."""
+    path = find_chromium()
+    if path is None:
+        message = ("No Chromium found: install Debian's `chromium` package "
+                   "(make test does this with tests/install_chromium.sh) "
+                   "or set CHROMIUM=/path/to/chrome.")
+        if os.environ.get("CI"):
+            pytest.fail(message + " CI must run the browser tests.")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium per test process: Playwright's sync API cannot
+    be started twice in one process, so every test that drives a page
+    shares this one."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

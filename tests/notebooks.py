@@ -1,5 +1,6 @@
 """Find the book's chapters and read both sides of each jupytext pair."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,12 @@ def chapter_sources() -> list[Path]:
 
 def chapter_notebooks() -> list[Path]:
     return sorted(CHAPTERS.glob("*.ipynb"))
+
+
+def fence_count(text: str, directive: str) -> int:
+    """How many MyST fences of ``directive`` (``exercise-start``,
+    ``solution-start``, ...) open a line of ``text``."""
+    return len(re.findall(rf"^```\{{{re.escape(directive)}\}}", text, re.M))
 
 
 def read_pair(md: Path):

@@ -29,39 +29,17 @@ exists the tests skip with instructions, except under CI, where they fail.
 import functools
 import http.server
 import json
-import os
-import sys
 import threading
 import urllib.request
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from notebooks import HTML, ROOT, chapter_notebooks, toc_files
 
-sys.path.insert(0, str(ROOT / "_ext"))
-# The flags Chromium needs to run headless as root in a sandbox with no
-# network (without the background-networking ones it keeps trying to reach
-# Google's update and sync services), and where to find it: shared with the
-# PDF printer.
-from pdf_book import CHROMIUM_ARGS, find_chromium  # noqa: E402
-
+# The browser and chromium_path fixtures are in conftest.py.
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 # Raw TeX that MathJax would have replaced had it run.
 RAW_TEX = ["$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\frac", "\\nabla"]
-
-
-@pytest.fixture(scope="session")
-def chromium_path():
-    path = find_chromium()
-    if path is None:
-        message = ("No Chromium found: install Debian's `chromium` package "
-                   "(make test does this with tests/install_chromium.sh) "
-                   "or set CHROMIUM=/path/to/chrome.")
-        if os.environ.get("CI"):
-            pytest.fail(message + " CI must run the browser tests.")
-        pytest.skip(message)
-    return path
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -79,15 +57,6 @@ def site(build_log):
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Visit:
@@ -255,18 +224,12 @@ LAYOUT_REPORT = """(width) => {
 }"""
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize("name", book_pages())
-def test_page_fits_the_screen(visit, name, screen):
-    """On a 1280px laptop and a 390px phone: the page never scrolls
+def assert_page_fits(page, name, width):
+    """At ``width`` px (the page's math typeset): the page never scrolls
     sideways, nothing is cut off at its edge (a wide formula, output or
     table scrolls inside its own box), there is one search box, no figure
     is shrunk below 40% of its size, and on the laptop every displayed
     formula fits the column."""
-    width = SCREENS[screen]
-    page = visit(page_path(name), width).page
-    wait_for_math(page)
     report = page.evaluate(LAYOUT_REPORT, width)
     assert report["pageWidth"] <= width, f"{name}: the page scrolls sideways"
     assert report["cut"] == [], f"{name}: cut off at {width}px"
@@ -274,8 +237,18 @@ def test_page_fits_the_screen(visit, name, screen):
     # On a phone no figure is shown below 40% of its size (10-point text
     # would be under 6px tall): wide figures have two panels a row at most.
     assert report["squeezed"] == [], f"{name}: figures too wide for {width}px"
-    if screen == "laptop":
+    if width >= SCREENS["laptop"]:
         assert report["wideMath"] == [], f"{name}: formulas scroll"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", book_pages())
+def test_page_fits_a_phone(visit, name):
+    # The laptop's width is checked with the rest of each page, below.
+    width = SCREENS["phone"]
+    page = visit(page_path(name), width).page
+    wait_for_math(page)
+    assert_page_fits(page, name, width)
     page.screenshot(path=SCREENSHOTS / f"{name.replace('/', '__')}"
                     f"-{width}.png")
 
@@ -316,8 +289,10 @@ def test_page_renders_completely_offline(visit, site, name):
         # The download button offers the notebook with its outputs.
         assert site + f"_sources/{name}.ipynb" in report["downloads"]
 
-    # The code (80 columns at most) fits the column on a 1280px screen.
+    # The code (80 columns at most) fits the column on a 1280px screen,
+    # and so does the rest of the page.
     assert report["scrolling"] == [], f"{name}: code scrolls sideways"
+    assert_page_fits(page, name, SCREENS["laptop"])
 
     # The previous/next buttons follow the table of contents.
     before, after = neighbours(name)

@@ -10,17 +10,14 @@ the rendered exercise and solution boxes against the chapter's source.
 """
 
 import json
-import re
 import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from notebooks import ROOT
-from test_browser import CHROMIUM_ARGS, chromium_path  # noqa: F401
+from notebooks import ROOT, fence_count
 
 TOKEN = "book-test"
 CHAPTERS = ["gradient_descent", "adam"]
@@ -74,21 +71,14 @@ def lab(tmp_path_factory):
         log.close()
 
 
-def _boxes(md_text):
-    exercises = len(re.findall(r"^```\{exercise-start\}", md_text, re.M))
-    solutions = len(re.findall(r"^```\{solution-start\}", md_text, re.M))
-    return exercises, solutions
-
-
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_chapter_renders_in_jupyterlab(lab, chromium_path, name):
-    exercises, solutions = _boxes(
-        (ROOT / "chapters" / f"{name}.md").read_text())
+def test_chapter_renders_in_jupyterlab(lab, browser, name):
+    md_text = (ROOT / "chapters" / f"{name}.md").read_text()
+    exercises = fence_count(md_text, "exercise-start")
+    solutions = fence_count(md_text, "solution-start")
     assert exercises and solutions
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path,
-                                    args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
         # A workspace of its own, reset: only this chapter's tab is open.
         page.goto(f"{lab}/lab/workspaces/{name}/tree/chapters/{name}.ipynb"
                   f"?reset&token={TOKEN}")
@@ -103,7 +93,8 @@ def test_chapter_renders_in_jupyterlab(lab, chromium_path, name):
         shown = page.eval_on_selector_all(
             ".jp-Notebook aside.myst-exercise",
             "boxes => boxes.filter(b => b.innerText.trim()).length")
-        browser.close()
+    finally:
+        page.close()
     for raw in RAW_MYST:
         assert raw not in text, f"{name}: {raw!r} shown as text"
     # One folded box per solution, one box per exercise.

@@ -29,10 +29,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbval.plugin import get_sanitize_patterns
 
 import bootstrap
+from notebooks import ROOT, chapter_sources
 
-ROOT = Path(__file__).resolve().parents[1]
 # What Colab preinstalls among the chapters' imports (issue 14).
 COLAB_PACKAGES = ["torch", "numpy", "matplotlib", "scikit-learn", "tqdm",
                   "ipykernel"]
@@ -96,12 +97,17 @@ def kernel_for(python: Path, home: Path, env: dict) -> str:
 
 
 def sanitizers():
-    """The (regex, replacement) pairs of tests/nbval_sanitize.cfg."""
-    lines = [line for line in
-             (ROOT / "tests" / "nbval_sanitize.cfg").read_text().splitlines()
-             if line.startswith(("regex: ", "replace: "))]
-    return [(re.compile(a.split(": ", 1)[1]), b.split(": ", 1)[1])
-            for a, b in zip(lines[::2], lines[1::2])]
+    """The (regex, replacement) pairs of tests/nbval_sanitize.cfg, read
+    as nbval reads them."""
+    text = (ROOT / "tests" / "nbval_sanitize.cfg").read_text()
+    return [(re.compile(regex), replace)
+            for regex, replace in get_sanitize_patterns(text)]
+
+
+def purelib(python: Path) -> str:
+    """Where ``python`` installs packages (its site-packages)."""
+    return _run([python, "-c", "import sysconfig; "
+                 "print(sysconfig.get_paths()['purelib'])"]).strip()
 
 
 def text_of(cell, rules) -> str:
@@ -139,11 +145,7 @@ def run_chapter(name: str, folder: Path, kernel: str) -> str:
     return text_of(fresh[-1], []).strip()
 
 
-CHAPTERS = sorted(p for p in (ROOT / "chapters").glob("*.md")
-                  if p.read_text().startswith("---\njupytext:"))
-
-
-@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("md", chapter_sources(), ids=lambda p: p.stem)
 def test_every_setup_cell_starts_with_the_bootstrap(md):
     cell = bootstrap.setup_cell(md.read_text())
     assert cell.startswith(bootstrap.bootstrap_lines()), (
@@ -216,8 +218,7 @@ def test_chapters_install_lib_in_a_colab_like_environment(
            **PIP_ENV}
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     kernel = kernel_for(python, tmp_path / "jupyter", env)
-    site = _run([python, "-c", "import sysconfig; "
-                 "print(sysconfig.get_paths()['purelib'])"]).strip()
+    site = purelib(python)
     for name in COLAB_CHAPTERS:
         folder = tmp_path / name   # the notebook alone, as downloaded
         folder.mkdir()
@@ -238,7 +239,6 @@ def test_a_chapter_runs_in_the_binder_environment(tmp_path, repository,
         ["-r", ".binder/requirements.txt", "ipykernel"], cwd=repository)
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     kernel = kernel_for(python, tmp_path / "jupyter", dict(PIP_ENV))
-    site = _run([python, "-c", "import sysconfig; "
-                 "print(sysconfig.get_paths()['purelib'])"]).strip()
+    site = purelib(python)
     where = run_chapter(BINDER_CHAPTER, repository / "chapters", kernel)
     assert where.startswith(site), where

@@ -10,8 +10,7 @@ import unicodedata
 import pypdf
 import pytest
 
-from notebooks import ROOT, build_book, chapter_notebooks
-from test_browser import chromium_path  # noqa: F401
+from notebooks import ROOT, build_book, chapter_notebooks, fence_count
 
 # TeX that MathJax would have replaced had it run before printing.
 RAW_TEX = ["$$", "\\frac", "\\eta", "\\begin{", "\\nabla"]
@@ -66,8 +65,9 @@ def test_pdf_has_the_figures_and_solutions(pdf):
     figures = re.findall(r'<img [^>]*src="[^"]+\.png"', html)
     assert figures
     assert sum(len(page.images) for page in reader.pages) >= len(figures)
-    solutions = sum(md.with_suffix(".md").read_text().count(
-        "```{solution-start}") for md in chapter_notebooks())
+    solutions = sum(fence_count(ipynb.with_suffix(".md").read_text(),
+                                "solution-start")
+                    for ipynb in chapter_notebooks())
     assert text.count("Solution to") == solutions
     # And their bodies, which the site folds away: the first words of
     # every solution that opens with a sentence.

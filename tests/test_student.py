@@ -3,14 +3,13 @@ solution gone from the pages and the downloadable notebooks, every exercise
 and everything else kept."""
 
 import os
-import re
 import sys
 
 import nbformat
 import pytest
 from sphinx.errors import ExtensionError
 
-from notebooks import HTML, ROOT, build_book, chapter_notebooks
+from notebooks import HTML, ROOT, build_book, chapter_notebooks, fence_count
 
 sys.path.insert(0, str(ROOT / "_ext"))
 import student_edition  # noqa: E402
@@ -19,7 +18,7 @@ NOTEBOOKS = chapter_notebooks()
 
 
 def _fences(nb, name):
-    return sum(len(re.findall(rf"^```\{{{name}\}}", c.source, re.M))
+    return sum(fence_count(c.source, name)
                for c in nb.cells if c.cell_type == "markdown")
 
 
